@@ -1,0 +1,67 @@
+# Porthole: `make run` to use it, `make test` to test it. Both install what is missing
+# first (scripts/setup.sh) and rebuild only what changed.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+# agent-browser drives Debian's Chromium, never a downloaded one; on closed networks
+# Chromium must not try to phone home.
+export AGENT_BROWSER_EXECUTABLE_PATH ?= /usr/bin/chromium
+export AGENT_BROWSER_ARGS ?= --disable-background-networking,--disable-component-update,--disable-sync
+
+BIN := target/debug/porthole
+UI_SOURCES := $(shell find ui/src ui/public -type f 2>/dev/null) ui/index.html ui/vite.config.ts
+WORKSPACE ?=
+
+.PHONY: setup ui app run test check test-rust test-ui test-e2e bindings screenshot clean
+
+setup:
+	@scripts/setup.sh
+
+ui: ui/dist/index.html
+ui/dist/index.html: $(UI_SOURCES) package-lock.json
+	npm run --silent build:ui
+
+app: ui
+	cargo build --locked
+
+## Opens Porthole: on WORKSPACE=DIR, or on a demo workspace with a live agent-browser session.
+run: setup app
+	@scripts/run.sh $(WORKSPACE)
+
+## Every check and every test: formatting, lints, types, Rust, UI, end to end.
+test: setup ui
+	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory test-rust
+	$(MAKE) --no-print-directory bindings
+	$(MAKE) --no-print-directory test-ui
+	$(MAKE) --no-print-directory test-e2e
+
+check: ui
+	cargo fmt --all --check
+	cargo clippy --locked --all-targets -- -D warnings
+	npm run --silent typecheck
+
+test-rust: ui
+	cargo nextest run --locked --no-fail-fast
+
+## The TypeScript bindings are written by the Rust tests; they must match what is committed.
+bindings:
+	@if [ -n "$$(git status --porcelain -- ui/src/generated)" ]; then \
+	  git status --short -- ui/src/generated; \
+	  echo "ui/src/generated is out of date: commit what \`cargo test\` wrote"; exit 1; \
+	fi
+
+test-ui:
+	npm run --silent test:ui
+
+test-e2e: app
+	scripts/e2e.sh
+
+## Regenerates docs/screenshot.png from the real app under Xvfb.
+screenshot: app
+	PORTHOLE_SCREENSHOT=docs/screenshot.png scripts/e2e.sh
+
+clean:
+	cargo clean
+	rm -rf ui/dist

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs everything Porthole needs to build, run and test on Debian 12, as root (or
+# with sudo). Idempotent and quick when everything is there: each step checks first.
+#   scripts/setup.sh          everything (build, run, test)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# Debian packages: WebKitGTK and friends to build and run the app, AppIndicator for the
+# tray, Debian's Chromium for agent-browser, Xvfb and the WebKit WebDriver for the
+# end-to-end tests, D-Bus so the webview starts cleanly under Xvfb.
+DEB_PACKAGES=(
+  build-essential pkg-config curl file libssl-dev
+  libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev
+  webkit2gtk-driver xvfb xauth dbus dbus-x11 at-spi2-core
+  chromium fonts-dejavu-core
+)
+missing=()
+for p in "${DEB_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Node and npm: the UI toolchain, the UI and end-to-end test runners, and the pinned
+# agent-browser. Installed from package-lock.json; reinstalled only when it changed.
+if ! command -v npm >/dev/null; then
+  log "installing Node.js and npm"
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# Rust tools: cargo-nextest runs the Rust tests, tauri-driver bridges WebDriver to the app.
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! command -v cargo >/dev/null; then
+  log "a Rust toolchain (cargo 1.85 or newer, with clippy and rustfmt) is needed: see https://rustup.rs"
+  exit 1
+fi
+if ! cargo nextest --version >/dev/null 2>&1; then
+  log "installing cargo-nextest"
+  cargo install cargo-nextest --locked
+fi
+if ! command -v tauri-driver >/dev/null; then
+  log "installing tauri-driver"
+  cargo install tauri-driver --locked --version 2.1.0
+fi

@@ -1,0 +1,106 @@
+//! Does a stream port answer, and for which session?
+//!
+//! The port of a session's stream server also serves HTTP: `GET /api/sessions` answers
+//! `[{"session":"NAME","port":PORT,...}]`. Asking that, rather than opening the
+//! WebSocket, checks the port without starting a screencast, and tells a live stream of
+//! this session from a port that a restarted daemon or another program now holds.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// What the port said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probe {
+    /// The stream server of this session answers on this port.
+    Serves,
+    /// An agent-browser stream server answers, but for other sessions only.
+    OtherSession,
+    /// Something answered HTTP without the session list (an older daemon): usable.
+    Unverified,
+    /// Nothing useful answers (refused, timed out, not HTTP).
+    NoAnswer(String),
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    session: String,
+}
+
+/// Asks `127.0.0.1:port` which sessions it streams, within `timeout`.
+pub async fn probe(port: u16, session: &str, timeout: Duration) -> Probe {
+    match tokio::time::timeout(timeout, get(port, "/api/sessions")).await {
+        Err(_) => Probe::NoAnswer(format!("port {port} did not answer within {timeout:?}")),
+        Ok(Err(reason)) => Probe::NoAnswer(reason),
+        Ok(Ok((status, body))) => classify(status, &body, session),
+    }
+}
+
+fn classify(status: u16, body: &[u8], session: &str) -> Probe {
+    if status != 200 {
+        return Probe::Unverified;
+    }
+    match serde_json::from_slice::<Vec<Entry>>(body) {
+        Ok(entries) if entries.iter().any(|e| e.session == session) => Probe::Serves,
+        Ok(_) => Probe::OtherSession,
+        Err(_) => Probe::Unverified,
+    }
+}
+
+/// A minimal HTTP/1.1 GET with `Connection: close`; the response is parsed by httparse.
+async fn get(port: u16, path: &str) -> Result<(u16, Vec<u8>), String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))
+        .await
+        .map_err(|e| format!("port {port}: {e}"))?;
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .map_err(|e| format!("port {port}: {e}"))?;
+    let mut raw = Vec::new();
+    stream
+        .take(1 << 20)
+        .read_to_end(&mut raw)
+        .await
+        .map_err(|e| format!("port {port}: {e}"))?;
+    let mut headers = [httparse::EMPTY_HEADER; 32];
+    let mut response = httparse::Response::new(&mut headers);
+    match response.parse(&raw) {
+        Ok(httparse::Status::Complete(offset)) => {
+            Ok((response.code.unwrap_or(0), raw[offset..].to_vec()))
+        }
+        _ => Err(format!("port {port} did not answer HTTP")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_list_decides_whose_stream_it_is() {
+        let body = br#"[{"engine":"chrome","port":40455,"session":"t2"}]"#;
+        assert_eq!(classify(200, body, "t2"), Probe::Serves);
+        assert_eq!(
+            classify(200, body, "demo"),
+            Probe::OtherSession,
+            "a port that now streams another session is not this session's stream"
+        );
+        assert_eq!(classify(404, b"", "t2"), Probe::Unverified, "older daemons");
+        assert_eq!(classify(200, b"<html>", "t2"), Probe::Unverified);
+    }
+
+    #[tokio::test]
+    async fn a_closed_port_is_no_answer() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        drop(listener);
+        assert!(matches!(
+            probe(port, "x", Duration::from_secs(1)).await,
+            Probe::NoAnswer(_)
+        ));
+    }
+}

@@ -1,0 +1,94 @@
+//! Porthole: a live window onto the browser a coding agent drives through agent-browser.
+//!
+//! The crate is a thin Tauri shell over a core that knows nothing of Tauri:
+//!
+//! - core: [`agent_browser`] (session files, the typed CLI, the stream's HTTP side),
+//!   [`discovery`] (which sessions exist and whose they are, kept current by a watch),
+//!   [`stream_control`] (making a stream attachable), [`headless`] (the subcommands),
+//!   [`error`], [`args`], [`logging`];
+//! - shell: `commands`, `events`, `window`, `tray`, wired together by [`run_gui`] here.
+//!
+//! Only the shell modules use Tauri types, so the core is tested and benchmarked
+//! without a window.
+
+pub mod agent_browser;
+pub mod args;
+pub mod discovery;
+pub mod error;
+pub mod headless;
+pub mod logging;
+pub mod stream_control;
+
+mod commands;
+mod display;
+mod events;
+mod state;
+mod tray;
+mod window;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use args::Command;
+use tauri::Manager;
+
+/// Runs a headless subcommand on a fresh tokio runtime.
+pub fn run_headless(command: Command) -> ExitCode {
+    logging::init_headless();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("porthole: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        match command {
+            Command::Sessions(args) => headless::sessions(args).await,
+            Command::Watch(args) => headless::watch(args).await,
+        }
+    })
+}
+
+/// Opens the window on `workspace` (default: the current directory).
+pub fn run_gui(workspace: Option<PathBuf>) -> ExitCode {
+    if let Err(message) = display::check() {
+        eprintln!("porthole: {message}");
+        return ExitCode::from(2);
+    }
+    let _log_guard = logging::init_gui();
+    let workspace = workspace
+        .or_else(|| std::env::current_dir().ok())
+        .map(|w| discovery::resolve(&w));
+    let Some(workspace) = workspace.filter(|w| w.is_dir()) else {
+        eprintln!("porthole: the workspace must be an existing directory");
+        return ExitCode::from(2);
+    };
+    tracing::info!(workspace = %workspace.display(), version = env!("CARGO_PKG_VERSION"), "starting Porthole");
+
+    let app = tauri::Builder::default()
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::list_sessions
+        ])
+        .setup(move |app| {
+            let state = state::AppState::start(workspace)?;
+            events::forward_discovery(app.handle(), &state);
+            app.manage(state);
+            window::create_main(app.handle())?;
+            tray::install(app.handle());
+            Ok(())
+        })
+        .build(tauri::generate_context!("../tauri.conf.json"));
+    match app {
+        Ok(app) => {
+            app.run(|_, _| {});
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "Porthole could not start");
+            eprintln!("porthole: could not start: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! Making a session's stream attachable: [`ensure_stream`].
+//!
+//! Since agent-browser 0.41 streaming is on by default, but a session started by an older
+//! version, or with streaming turned off, has no stream until `stream enable`. This module
+//! is the one place that decides: use the port when it answers for this session,
+//! otherwise ask `stream status`, `stream enable` when it is off, and verify. The GUI and
+//! `porthole sessions --ensure` both call it.
+//!
+//! It re-checks that the daemon is alive right before every CLI call: the CLI starts a
+//! new daemon for a session that is gone, and Porthole must never do that.
+
+use std::time::Duration;
+
+use thiserror::Error;
+
+use crate::agent_browser::cli::{AgentBrowserCli, CliError, StreamStatus};
+use crate::agent_browser::stream_probe::{self, Probe};
+use crate::discovery::{Discovery, Session};
+use crate::error::Coded;
+
+/// The first agent-browser version with the runtime `stream` commands.
+pub const MIN_RUNTIME_STREAM_VERSION: &str = "0.32.0";
+
+const PROBE_TIMEOUT: Duration = Duration::from_millis(1500);
+
+/// Why a stream could not be made attachable.
+#[derive(Debug, Error)]
+pub enum EnsureError {
+    #[error("session \"{name}\" is gone: {reason}")]
+    SessionGone { name: String, reason: String },
+    #[error("{0}")]
+    CliNotFound(String),
+    #[error("session \"{name}\" runs agent-browser {version}, which cannot turn streaming on while running; agent-browser {MIN_RUNTIME_STREAM_VERSION} or newer is needed (restart the session with a newer agent-browser)")]
+    CliTooOld { name: String, version: String },
+    #[error("agent-browser could not turn streaming on for \"{name}\": {message}")]
+    EnableFailed { name: String, message: String },
+    #[error("streaming for \"{name}\" was turned on but does not answer: {reason}")]
+    VerifyFailed { name: String, reason: String },
+    #[error("agent-browser did not answer in time for \"{name}\": {source}")]
+    Timeout {
+        name: String,
+        #[source]
+        source: CliError,
+    },
+    #[error("cannot talk to session \"{name}\": {source}")]
+    Cli {
+        name: String,
+        #[source]
+        source: CliError,
+    },
+}
+
+impl Coded for EnsureError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::SessionGone { .. } => "session_gone",
+            Self::CliNotFound(_) => "cli_not_found",
+            Self::CliTooOld { .. } => "cli_too_old",
+            Self::EnableFailed { .. } => "enable_failed",
+            Self::VerifyFailed { .. } => "verify_failed",
+            Self::Timeout { .. } => "timeout",
+            Self::Cli { .. } => "cli_failed",
+        }
+    }
+
+    fn retryable(&self) -> bool {
+        matches!(
+            self,
+            Self::EnableFailed { .. }
+                | Self::VerifyFailed { .. }
+                | Self::Timeout { .. }
+                | Self::Cli { .. }
+        )
+    }
+}
+
+/// The session with its stream verified.
+#[derive(Debug, Clone)]
+pub struct Ensured {
+    pub session: Session,
+    pub port: u16,
+    /// Whether Porthole had to run `stream enable`.
+    pub enabled_now: bool,
+}
+
+/// Makes `session`'s stream attachable and returns its port.
+///
+/// `cli` is located lazily by the caller: a session whose port already answers needs no
+/// CLI at all, so a missing CLI is only an error when one is needed.
+pub async fn ensure_stream(
+    discovery: &mut Discovery,
+    cli: Result<&AgentBrowserCli, &CliError>,
+    session: &Session,
+) -> Result<Ensured, EnsureError> {
+    let name = session.name.clone();
+    let live = fresh(discovery, session)?;
+    if let Some(port) = live.stream_port {
+        if let Probe::Serves | Probe::Unverified =
+            stream_probe::probe(port, &name, PROBE_TIMEOUT).await
+        {
+            return Ok(Ensured {
+                session: live,
+                port,
+                enabled_now: false,
+            });
+        }
+    }
+    let cli = cli.map_err(|e| EnsureError::CliNotFound(e.to_string()))?;
+    let target = live.cli_ref().map_err(|e| EnsureError::Cli {
+        name: name.clone(),
+        source: e.into(),
+    })?;
+    let cli_error = |source: CliError| classify_cli_error(&live, source);
+
+    let status = cli.stream_status(&target).await.map_err(cli_error)?;
+    if let Some(port) = usable(&status) {
+        if verify(port, &name).await.is_ok() {
+            return Ok(Ensured {
+                session: fresh(discovery, session)?,
+                port,
+                enabled_now: false,
+            });
+        }
+    }
+
+    // The CLI would start a new daemon if this one died since the last look.
+    fresh(discovery, session)?;
+    match cli.stream_enable(&target).await {
+        Ok(_) => {}
+        Err(CliError::Failed { message, .. })
+            if message.to_lowercase().contains("already enabled") => {}
+        Err(CliError::Failed { message, .. }) => {
+            return Err(EnsureError::EnableFailed { name, message });
+        }
+        Err(other) => return Err(cli_error(other)),
+    }
+
+    fresh(discovery, session)?;
+    let status = cli.stream_status(&target).await.map_err(cli_error)?;
+    let port = usable(&status).ok_or_else(|| EnsureError::VerifyFailed {
+        name: name.clone(),
+        reason: "`stream status` still reports streaming off".into(),
+    })?;
+    verify(port, &name)
+        .await
+        .map_err(|reason| EnsureError::VerifyFailed {
+            name: name.clone(),
+            reason,
+        })?;
+    let mut session = fresh(discovery, session)?;
+    session.stream_port = Some(port);
+    Ok(Ensured {
+        session,
+        port,
+        enabled_now: true,
+    })
+}
+
+/// Rescans and returns the session as it is now, or why it is gone.
+fn fresh(discovery: &mut Discovery, session: &Session) -> Result<Session, EnsureError> {
+    let now = discovery.scan().into_iter().find(|s| s.id == session.id);
+    match now {
+        Some(s) if s.is_alive() => Ok(s),
+        Some(s) => Err(EnsureError::SessionGone {
+            name: session.name.clone(),
+            reason: s
+                .problem
+                .unwrap_or_else(|| "its daemon is not running".into()),
+        }),
+        None => Err(EnsureError::SessionGone {
+            name: session.name.clone(),
+            reason: "its files are gone (the session was closed)".into(),
+        }),
+    }
+}
+
+fn usable(status: &StreamStatus) -> Option<u16> {
+    status.port.filter(|_| status.enabled)
+}
+
+async fn verify(port: u16, name: &str) -> Result<(), String> {
+    match stream_probe::probe(port, name, PROBE_TIMEOUT).await {
+        Probe::Serves | Probe::Unverified => Ok(()),
+        Probe::OtherSession => Err(format!("port {port} streams another session")),
+        Probe::NoAnswer(reason) => Err(reason),
+    }
+}
+
+fn classify_cli_error(session: &Session, source: CliError) -> EnsureError {
+    let name = session.name.clone();
+    match source {
+        CliError::Unsupported { .. } => EnsureError::CliTooOld {
+            name,
+            version: session
+                .version
+                .clone()
+                .unwrap_or_else(|| "of unknown version".into()),
+        },
+        CliError::NotFound { .. } => EnsureError::CliNotFound(source.to_string()),
+        CliError::Timeout { .. } => EnsureError::Timeout { name, source },
+        other => EnsureError::Cli {
+            name,
+            source: other,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_retry_advice_are_stable() {
+        let gone = EnsureError::SessionGone {
+            name: "a".into(),
+            reason: "r".into(),
+        };
+        assert_eq!(gone.code(), "session_gone");
+        assert!(
+            !gone.retryable(),
+            "a gone session does not come back by retrying"
+        );
+        let old = EnsureError::CliTooOld {
+            name: "a".into(),
+            version: "0.20.0".into(),
+        };
+        assert_eq!(old.code(), "cli_too_old");
+        assert!(
+            old.to_string().contains(MIN_RUNTIME_STREAM_VERSION),
+            "the message says which version is needed: {old}"
+        );
+        let failed = EnsureError::EnableFailed {
+            name: "a".into(),
+            message: "boom".into(),
+        };
+        assert!(failed.retryable());
+        assert_eq!(
+            failed.to_ui().message,
+            "agent-browser could not turn streaming on for \"a\": boom",
+            "the CLI's own message reaches the person"
+        );
+    }
+}

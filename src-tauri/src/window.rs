@@ -1,0 +1,39 @@
+//! The main window.
+
+use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
+
+use crate::state::AppState;
+
+/// The label the capability in `capabilities/main.json` grants permissions to.
+pub const MAIN: &str = "main";
+
+/// Opens the main window, titled with the workspace's name.
+pub fn create_main(app: &AppHandle) -> tauri::Result<WebviewWindow> {
+    let state = app.state::<AppState>();
+    let name = state
+        .workspace
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| state.workspace.display().to_string());
+    WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App("index.html".into()))
+        .title(format!("{name} — Porthole"))
+        .inner_size(1280.0, 800.0)
+        .min_inner_size(640.0, 400.0)
+        .build()
+}
+
+/// Shows and focuses the main window, or hides it when it is visible.
+pub fn toggle_main(app: &AppHandle) {
+    let Some(window) = app.get_webview_window(MAIN) else {
+        return;
+    };
+    let visible = window.is_visible().unwrap_or(false);
+    let result = if visible {
+        window.hide()
+    } else {
+        window.show().and_then(|_| window.set_focus())
+    };
+    if let Err(error) = result {
+        tracing::warn!(%error, "cannot show or hide the window");
+    }
+}

@@ -1,0 +1,97 @@
+// The built app in its real webview (WebKitGTK under Xvfb), on a workspace where a real
+// agent-browser session runs: what a person sees, and what the webview may not do.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeAll, pidOf, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
+import { byTestId, launch, waitForText, type App } from "../support/driver";
+
+const box = sandbox("e2e");
+let app: App;
+let demo: AgentSession;
+
+beforeAll(async () => {
+  demo = await startSession("e2e-demo", box.workspace, box.sockets);
+  app = await launch([box.workspace], {
+    HOME: box.home,
+    AGENT_BROWSER_SOCKET_DIR: box.sockets,
+    XDG_RUNTIME_DIR: "",
+  });
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await closeAll();
+});
+
+describe("the window", () => {
+  it("names the open workspace", async () => {
+    const name = await waitForText(app.driver, "workspace-name", (t) => t !== "…");
+    expect(name, "the sidebar shows the workspace's folder name").toBe(basename(box.workspace));
+    const title = await app.driver.getTitle();
+    expect(title, "the document is Porthole's own page").toBe("Porthole");
+  });
+
+  it("lists the agent's session of this workspace as streaming", async () => {
+    const current = await waitForText(app.driver, "sessions-current", (t) => t.includes("e2e-demo"));
+    expect(current, "the session is listed with its stream on").toContain("Streaming");
+    expect(current).toContain(`pid ${pidOf(demo)}`);
+    const message = await waitForText(app.driver, "panel-message", (t) => t.includes("e2e-demo"));
+    expect(message, "the panel names the session it found").toContain("Session e2e-demo found");
+  });
+
+  it("shows a session the agent starts later, without any click", async () => {
+    const later = await startSession("e2e-later", join(box.workspace, "web"), box.sockets);
+    await waitForText(app.driver, "sessions-current", (t) => t.includes("e2e-later"), 5_000);
+    process.kill(pidOf(later), "SIGKILL");
+    const text = await waitForText(
+      app.driver,
+      "sessions",
+      (t) => /e2e-later\s*Stale/.test(t),
+      5_000,
+    );
+    expect(text, "a killed daemon is shown as stale, with the reason").toContain("not running");
+  });
+
+  it("resizes the split by dragging the handle, and keeps the panel on the right", async () => {
+    const sidebar = await app.driver.findElement(byTestId("workspace-name"));
+    const panel = await app.driver.findElement(byTestId("browser-panel"));
+    const handle = await app.driver.findElement(byTestId("splitter"));
+    const before = await handle.getRect();
+    await app.driver.actions().move({ origin: handle }).press().move({ origin: handle, x: 150, y: 0 }).release().perform();
+    const after = await handle.getRect();
+    expect(after.x - before.x, "the handle follows the pointer").toBeGreaterThan(100);
+    const panelRect = await panel.getRect();
+    expect(panelRect.x, "the Browser panel starts right of the handle").toBeGreaterThanOrEqual(after.x);
+    expect((await sidebar.getRect()).x, "the sidebar stays on the left").toBeLessThan(after.x);
+  });
+
+  it("lets the webview call Porthole's commands and nothing else", async () => {
+    const outcome = async (cmd: string, args: object) =>
+      app.driver.executeAsyncScript<string>(
+        `const done = arguments[arguments.length - 1];
+         window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])
+           .then(() => done("allowed"), (e) => done("denied: " + String(e)));`,
+        cmd,
+        args,
+      );
+    expect(await outcome("app_info", {}), "Porthole's own command").toBe("allowed");
+    for (const [cmd, args] of [
+      ["plugin:shell|execute", { program: "sh", args: ["-c", "true"] }],
+      ["plugin:window|close", { label: "main" }],
+      ["plugin:webview|create_webview_window", { options: { label: "x", url: "https://example.com" } }],
+    ] as const) {
+      expect(await outcome(cmd, args), `${cmd} is not for the webview`).toMatch(/^denied/);
+    }
+  });
+
+  const screenshot = process.env.PORTHOLE_SCREENSHOT;
+  it.runIf(Boolean(screenshot))("can be photographed for the README", async () => {
+    const path = screenshot as string;
+    await app.driver.manage().window().setRect({ width: 1280, height: 760 });
+    await waitForText(app.driver, "sessions-current", (t) => t.includes("e2e-demo"));
+    const png = await app.driver.takeScreenshot();
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, Buffer.from(png, "base64"));
+  });
+});

@@ -1,0 +1,261 @@
+//! Discovery against real daemons: where sessions are found, whose they are, what is
+//! stale, and that looking never starts a daemon.
+
+use std::os::unix::fs::symlink;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use porthole::discovery::watch::{DiscoveryWatch, WatchOptions};
+use porthole::discovery::{Report, Session, SessionStatus};
+
+use crate::support::{find, kill9, Sandbox};
+
+#[test]
+fn sessions_are_grouped_by_the_daemons_cwd_through_symlinks() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    sb.start("root", &ws);
+    sb.start("deep", &sb.dir("ws/app/web"));
+    sb.start("foreign", &sb.dir("elsewhere"));
+    std::fs::create_dir_all(sb.dir("ws2")).expect("mkdir");
+    let daemons = sb.daemons();
+    assert_eq!(daemons.len(), 3, "the three sessions run");
+
+    let report = sb.report(&ws);
+    let names = |v: &[Session]| v.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+    let mut current = names(&report.current);
+    current.sort();
+    assert_eq!(
+        current,
+        ["deep", "root"],
+        "the workspace root and a subdir belong to it"
+    );
+    assert_eq!(names(&report.other), ["foreign"], "another dir is other");
+    let root = find(&report, "root");
+    assert_eq!(
+        root.status,
+        SessionStatus::Attachable,
+        "0.41 streams by default"
+    );
+    assert!(root.stream_port.is_some(), "with its port");
+    assert_eq!(root.cwd.as_deref(), Some(ws.as_path()));
+    assert_eq!(root.version.as_deref(), Some("0.41.2"));
+    assert_eq!(root.pid, Some(daemons_for(&sb, "root")));
+    assert_eq!(
+        find(&report, "foreign").cwd.as_deref(),
+        Some(sb.path().join("elsewhere").as_path()),
+        "others carry their cwd"
+    );
+
+    let link = sb.path().join("ws-link");
+    symlink(&ws, &link).expect("symlink");
+    let via_link = sb.report(&link);
+    assert_eq!(
+        via_link.workspace, ws,
+        "the workspace is resolved through the symlink"
+    );
+    assert_eq!(
+        names(&via_link.current).len(),
+        2,
+        "and finds the same sessions"
+    );
+    let sibling = sb.report(&sb.path().join("ws2"));
+    assert!(
+        sibling.current.is_empty(),
+        "ws2 is not ws, though it shares a prefix"
+    );
+
+    assert_eq!(sb.daemons(), daemons, "discovery started no daemon");
+}
+
+fn daemons_for(sb: &Sandbox, name: &str) -> u32 {
+    std::fs::read_to_string(sb.sockets.join(format!("{name}.pid")))
+        .expect("pid file")
+        .trim()
+        .parse()
+        .expect("pid")
+}
+
+#[test]
+fn namespaced_and_xdg_runtime_sessions_are_found() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    let sockets = sb.sockets.display().to_string();
+    sb.start_with(
+        "spaced",
+        &ws,
+        vec![("AGENT_BROWSER_SOCKET_DIR".into(), sockets)],
+        &["--namespace", "team"],
+    );
+    let xdg = sb.xdg.display().to_string();
+    sb.start_with("xdg", &ws, vec![("XDG_RUNTIME_DIR".into(), xdg)], &[]);
+    assert!(
+        sb.xdg.join("agent-browser/xdg.pid").exists(),
+        "agent-browser put the XDG session under $XDG_RUNTIME_DIR/agent-browser"
+    );
+    let before = sb.daemons();
+
+    let report = sb.report(&ws);
+    let spaced = find(&report, "spaced");
+    assert_eq!(spaced.namespace.as_deref(), Some("team"));
+    assert_eq!(spaced.socket_dir, sb.sockets, "the base dir, for the CLI");
+    assert_eq!(spaced.status, SessionStatus::Attachable);
+    let xdg = find(&report, "xdg");
+    assert_eq!(xdg.socket_dir, sb.xdg.join("agent-browser"));
+    assert_eq!(xdg.status, SessionStatus::Attachable);
+    assert_eq!(sb.daemons(), before, "discovery started no daemon");
+}
+
+#[test]
+fn a_killed_daemon_leaves_a_stale_session_that_is_never_acted_on() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    sb.start("doomed", &ws);
+    let pid = daemons_for(&sb, "doomed");
+    kill9(pid);
+    assert!(
+        sb.sockets.join("doomed.pid").exists(),
+        "SIGKILL leaves the files"
+    );
+    let report = sb.report(&ws);
+    let s = find(&report, "doomed");
+    assert_eq!(s.status, SessionStatus::Stale);
+    assert_eq!(s.stream_port, None, "a stale session offers no port");
+    assert!(
+        s.problem
+            .as_deref()
+            .is_some_and(|p| p.contains("not running")),
+        "it says why: {:?}",
+        s.problem
+    );
+    assert!(sb.daemons().is_empty(), "looking at it started nothing");
+    assert!(
+        sb.sockets.join("doomed.pid").exists(),
+        "and removed nothing"
+    );
+}
+
+#[test]
+fn malformed_files_and_foreign_pids_are_stale_not_errors() {
+    let sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    let mut sleeper = Command::new("sleep")
+        .arg("30")
+        .current_dir(&ws)
+        .spawn()
+        .expect("sleep");
+    let write =
+        |file: &str, content: &str| std::fs::write(sb.sockets.join(file), content).expect("write");
+    write("empty.pid", "");
+    write("garbage.pid", "not-a-pid");
+    write("garbage.stream", "port");
+    write("foreign.pid", &sleeper.id().to_string());
+    write("foreign.stream", "1");
+    write("nopid.sock", "");
+    write("closed.target", "{}");
+
+    let report = sb.report(&ws);
+    let all: Vec<&Session> = report.current.iter().chain(&report.other).collect();
+    let mut names: Vec<&str> = all.iter().map(|s| s.name.as_str()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["empty", "foreign", "garbage", "nopid"],
+        "every marker file is a session; a lone .target is not"
+    );
+    for s in &all {
+        assert_eq!(s.status, SessionStatus::Stale, "{} is stale", s.name);
+        assert!(s.problem.is_some(), "{} says why", s.name);
+    }
+    let foreign = find(&report, "foreign");
+    assert!(
+        foreign
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.contains("another program")),
+        "a live pid of another program is not a daemon: {:?}",
+        foreign.problem
+    );
+    assert!(sb.daemons().is_empty(), "no daemon was started");
+    let _ = sleeper.kill();
+    let _ = sleeper.wait();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_watch_knows_new_sessions_within_250ms_and_dead_ones_within_2s() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    let watch = DiscoveryWatch::spawn(sb.discovery(), WatchOptions::default());
+    let mut rx = watch.subscribe();
+    let alive =
+        |sessions: &Arc<Vec<Session>>| sessions.iter().any(|s| s.name == "watched" && s.is_alive());
+
+    // The agent starts a session; note when its pid file appears, and when the watch
+    // reports the session alive.
+    let pid_file = sb.sockets.join("watched.pid");
+    let seen_file = tokio::spawn(async move {
+        loop {
+            if pid_file.exists() {
+                return Instant::now();
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    });
+    let seen_alive = tokio::spawn(async move {
+        loop {
+            if alive(&rx.borrow_and_update()) {
+                return (Instant::now(), rx);
+            }
+            if rx.changed().await.is_err() {
+                panic!("the watch ended");
+            }
+        }
+    });
+    let ws2 = ws.clone();
+    let sb = tokio::task::spawn_blocking(move || {
+        sb.start("watched", &ws2);
+        sb
+    })
+    .await
+    .expect("start");
+    let file_at = seen_file.await.expect("pid file seen");
+    let (alive_at, mut rx) = tokio::time::timeout(Duration::from_secs(5), seen_alive)
+        .await
+        .expect("the watch reports the session")
+        .expect("task");
+    let lag = alive_at.saturating_duration_since(file_at);
+    assert!(
+        lag < Duration::from_millis(250),
+        "a started session is known within 250 ms of its pid file (took {lag:?})"
+    );
+
+    let pid = daemons_for(&sb, "watched");
+    let killed_at = Instant::now();
+    kill9(pid);
+    let stale = tokio::time::timeout(Duration::from_secs(3), async {
+        loop {
+            let stale = rx
+                .borrow_and_update()
+                .iter()
+                .any(|s| s.name == "watched" && s.status == SessionStatus::Stale);
+            if stale {
+                return Instant::now();
+            }
+            rx.changed().await.expect("watch alive");
+        }
+    })
+    .await
+    .expect("the watch reports the killed daemon");
+    let lag = stale.duration_since(killed_at);
+    assert!(
+        lag < Duration::from_secs(2),
+        "a killed daemon is known within 2 s (took {lag:?})"
+    );
+    let report = Report::for_workspace(&ws, watch.current().as_ref().clone());
+    assert!(
+        report.current.is_empty(),
+        "a dead daemon has no cwd, so it no longer counts as the workspace's"
+    );
+    assert_eq!(report.other.len(), 1, "it is listed with the others, as stale");
+}

@@ -1,0 +1,98 @@
+//! `ensure_stream` against real daemons: a stream turned off comes back, a live stream
+//! needs no CLI at all, and a dead session is refused without starting anything.
+
+use porthole::agent_browser::cli::CliError;
+use porthole::agent_browser::stream_probe::{probe, Probe};
+use porthole::discovery::SessionStatus;
+use porthole::error::Coded;
+use porthole::stream_control::ensure_stream;
+
+use crate::support::{cli, find, kill9, Sandbox};
+
+fn no_cli() -> CliError {
+    CliError::NotFound {
+        searched: vec!["(withheld by the test)".into()],
+    }
+}
+
+#[tokio::test]
+async fn a_live_stream_is_used_as_it_is_without_the_cli() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    sb.start("live", &ws);
+    let session = find(&sb.report(&ws), "live").clone();
+    let port = session.stream_port.expect("0.41 streams by default");
+    assert_eq!(
+        probe(port, "live", std::time::Duration::from_secs(2)).await,
+        Probe::Serves,
+        "the port answers for this session"
+    );
+    let mut discovery = sb.discovery();
+    let missing = no_cli();
+    let ensured = ensure_stream(&mut discovery, Err(&missing), &session)
+        .await
+        .expect("an answering stream needs no CLI");
+    assert_eq!(ensured.port, port);
+    assert!(!ensured.enabled_now);
+}
+
+#[tokio::test]
+async fn a_disabled_stream_is_enabled_and_verified() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    sb.start("quiet", &ws);
+    let out = sb.agent("quiet", &["--json", "stream", "disable"]);
+    assert!(out.status.success(), "stream disable: {out:?}");
+    let session = find(&sb.report(&ws), "quiet").clone();
+    assert_eq!(
+        session.status,
+        SessionStatus::MissingStream,
+        "streaming is off"
+    );
+    let daemons = sb.daemons();
+
+    let cli = cli();
+    let mut discovery = sb.discovery();
+    let ensured = ensure_stream(&mut discovery, Ok(&cli), &session)
+        .await
+        .unwrap_or_else(|e| panic!("ensure_stream turns the stream on: {e}"));
+    assert!(ensured.enabled_now, "Porthole ran stream enable");
+    let again = find(&sb.report(&ws), "quiet").clone();
+    assert_eq!(
+        again.status,
+        SessionStatus::Attachable,
+        "discovery sees it on"
+    );
+    assert_eq!(
+        again.stream_port,
+        Some(ensured.port),
+        "on the port ensure_stream gave"
+    );
+    assert_eq!(sb.daemons(), daemons, "no daemon was started or lost");
+
+    let twice = ensure_stream(&mut discovery, Ok(&cli), &again)
+        .await
+        .expect("ensuring again is harmless");
+    assert_eq!(twice.port, ensured.port);
+}
+
+#[tokio::test]
+async fn a_dead_session_is_refused_and_no_daemon_is_started() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    sb.start("dead", &ws);
+    let session = find(&sb.report(&ws), "dead").clone();
+    kill9(session.pid.expect("pid"));
+
+    let cli = cli();
+    let mut discovery = sb.discovery();
+    let err = ensure_stream(&mut discovery, Ok(&cli), &session)
+        .await
+        .expect_err("a dead session cannot be streamed");
+    assert_eq!(err.code(), "session_gone", "{err}");
+    assert!(!err.retryable(), "retrying cannot bring it back");
+    assert!(
+        sb.daemons().is_empty(),
+        "the CLI was not run for a dead session, so no daemon was started"
+    );
+}

@@ -1,0 +1,82 @@
+// Real agent-browser sessions for tests, in isolated socket directories, on Debian's
+// Chromium. Every session a test starts is closed (or killed) by `closeAll`.
+import { execFile } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+export const ROOT = resolve(__dirname, "../..");
+const CLI = join(ROOT, "node_modules/agent-browser/bin/agent-browser-linux-x64");
+export const DEMO_PAGE = `file://${join(ROOT, "tests/pages/demo/index.html")}`;
+
+/** A temp root with a workspace, a socket dir and a home of its own. */
+export function sandbox(prefix: string) {
+  const root = mkdtempSync(join(tmpdir(), `porthole-${prefix}-`));
+  const dirs = {
+    root,
+    workspace: join(root, "workspace"),
+    sockets: join(root, "sockets"),
+    home: join(root, "home"),
+  };
+  for (const d of [dirs.workspace, dirs.sockets, dirs.home]) mkdirSync(d, { recursive: true });
+  return dirs;
+}
+
+export interface AgentSession {
+  name: string;
+  cwd: string;
+  sockets: string;
+}
+
+const started: AgentSession[] = [];
+
+function env(sockets: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    AGENT_BROWSER_SOCKET_DIR: sockets,
+    AGENT_BROWSER_EXECUTABLE_PATH: process.env.AGENT_BROWSER_EXECUTABLE_PATH ?? "/usr/bin/chromium",
+    AGENT_BROWSER_ARGS:
+      process.env.AGENT_BROWSER_ARGS ??
+      "--disable-background-networking,--disable-component-update,--disable-sync",
+  };
+}
+
+/** Runs the CLI as the agent would, from `cwd`. */
+export async function agentBrowser(session: AgentSession, ...args: string[]): Promise<string> {
+  const { stdout } = await run(CLI, ["--session", session.name, ...args], {
+    cwd: session.cwd,
+    env: env(session.sockets),
+    timeout: 60_000,
+  });
+  return stdout;
+}
+
+/** Starts a session in `cwd` on `url`, as an agent would. */
+export async function startSession(
+  name: string,
+  cwd: string,
+  sockets: string,
+  url = DEMO_PAGE,
+): Promise<AgentSession> {
+  mkdirSync(cwd, { recursive: true });
+  const session = { name, cwd, sockets };
+  started.push(session);
+  await agentBrowser(session, "open", url);
+  return session;
+}
+
+export function pidOf(session: AgentSession): number {
+  return Number(readFileSync(join(session.sockets, `${session.name}.pid`), "utf8").trim());
+}
+
+export async function closeAll(): Promise<void> {
+  for (const s of started.splice(0)) {
+    try {
+      await agentBrowser(s, "close");
+    } catch {
+      // Already gone (a test killed it); nothing left to close.
+    }
+  }
+}

@@ -1,0 +1,81 @@
+// The built app under WebDriver: tauri-driver in front of WebKitWebDriver, one app per
+// test file, with its own environment (home, socket dir) so tests never see the
+// sessions of the machine they run on.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createConnection } from "node:net";
+import { join } from "node:path";
+import { Builder, By, until, type WebDriver, type WebElement } from "selenium-webdriver";
+import { ROOT } from "./agentBrowser";
+
+export const APP = join(ROOT, "target/debug/porthole");
+const PORT = 4444;
+
+export interface App {
+  driver: WebDriver;
+  stop(): Promise<void>;
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
+    if (await portOpen(port)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("tauri-driver did not start listening");
+}
+
+/** Starts the app on `args` with `env` added to this process's environment. */
+export async function launch(args: string[], env: NodeJS.ProcessEnv): Promise<App> {
+  if (await portOpen(PORT)) throw new Error(`port ${PORT} is taken; is another tauri-driver running?`);
+  const driverProcess = spawn("tauri-driver", ["--port", String(PORT)], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  await waitForPort(PORT, driverProcess);
+  const driver = await new Builder()
+    .usingServer(`http://127.0.0.1:${PORT}/`)
+    .withCapabilities({ browserName: "wry", "tauri:options": { application: APP, args } })
+    .build();
+  return {
+    driver,
+    async stop() {
+      try {
+        await driver.quit();
+      } finally {
+        driverProcess.kill();
+      }
+    },
+  };
+}
+
+export function byTestId(id: string) {
+  return By.css(`[data-testid="${id}"]`);
+}
+
+/** Waits until the element's text satisfies `check`, and returns the text. */
+export async function waitForText(
+  driver: WebDriver,
+  id: string,
+  check: (text: string) => boolean,
+  timeout = 10_000,
+): Promise<string> {
+  const element: WebElement = await driver.wait(until.elementLocated(byTestId(id)), timeout);
+  let last = "";
+  await driver
+    .wait(async () => check((last = await element.getText())), timeout)
+    .catch(() => {
+      throw new Error(`${id} never showed the expected text; it showed: ${JSON.stringify(last)}`);
+    });
+  return last;
+}

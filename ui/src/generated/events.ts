@@ -1,0 +1,3 @@
+// Generated from src-tauri/src/events.rs by `cargo test`. Do not edit.
+
+export const SESSIONS_CHANGED = "sessions-changed";

@@ -1,0 +1,91 @@
+// The sessions list in the sidebar: this workspace's sessions first, then the others
+// grouped by the directory their daemon runs in.
+import type { Report } from "../ipc";
+import type { Session } from "../generated/Session";
+import type { SessionStatus } from "../generated/SessionStatus";
+
+const STATUS_LABEL: Record<SessionStatus, string> = {
+  attachable: "Streaming",
+  missing_stream: "Streaming off",
+  stale: "Stale",
+};
+
+const STATUS_HINT: Record<SessionStatus, string> = {
+  attachable: "The stream of this session is on",
+  missing_stream: "The daemon is running with streaming off; Porthole turns it on when it attaches",
+  stale: "Files left behind by a daemon that is no longer running",
+};
+
+export function renderSessions(container: HTMLElement, report: Report): void {
+  container.replaceChildren(
+    group("In this workspace", report.current, "current", emptyCurrent()),
+    ...othersByCwd(report.other),
+  );
+}
+
+export function renderError(container: HTMLElement, message: string): void {
+  const p = el("p", "sessions-error", message);
+  p.setAttribute("role", "alert");
+  container.replaceChildren(p);
+}
+
+function emptyCurrent(): HTMLElement {
+  return el(
+    "p",
+    "empty",
+    "No agent-browser session runs here yet. Sessions the agent starts in this folder appear at once.",
+  );
+}
+
+function othersByCwd(sessions: Session[]): HTMLElement[] {
+  const groups = new Map<string, Session[]>();
+  for (const s of sessions) {
+    const key = s.cwd ?? "";
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  return [...groups].map(([cwd, list]) =>
+    group(cwd ? `Elsewhere · ${cwd}` : "Left behind", list, "other"),
+  );
+}
+
+function group(title: string, sessions: Session[], kind: string, empty?: HTMLElement): HTMLElement {
+  const section = el("section", `session-group ${kind}`);
+  section.dataset.testid = `sessions-${kind}`;
+  const heading = el("h2", "group-title", title);
+  heading.title = title;
+  section.append(heading);
+  if (sessions.length === 0 && empty) {
+    section.append(empty);
+    return section;
+  }
+  const list = el("ul", "session-list");
+  for (const s of sessions) list.append(item(s));
+  section.append(list);
+  return section;
+}
+
+function item(s: Session): HTMLElement {
+  const li = el("li", "session");
+  li.dataset.sessionId = s.id;
+  li.dataset.status = s.status;
+  const name = el("span", "session-name", s.namespace ? `${s.namespace}/${s.name}` : s.name);
+  const badge = el("span", `status status-${s.status}`, STATUS_LABEL[s.status]);
+  badge.title = s.problem ?? STATUS_HINT[s.status];
+  const details = [
+    s.streamPort !== null ? `port ${s.streamPort}` : null,
+    s.pid !== null ? `pid ${s.pid}` : null,
+    s.version ? `v${s.version}` : null,
+  ]
+    .filter(Boolean)
+    .join(" · ");
+  const meta = el("span", "session-meta", s.problem ?? details);
+  li.append(name, badge, meta);
+  return li;
+}
+
+function el(tag: string, className: string, text?: string): HTMLElement {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
