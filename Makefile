@@ -23,7 +23,7 @@ ui/dist/index.html: $(UI_SOURCES) package-lock.json
 	npm run --silent build:ui
 
 app: ui
-	cargo build --locked
+	cargo build --locked --all-targets
 
 ## Opens Porthole: on WORKSPACE=DIR, or on a demo workspace with a live agent-browser session.
 run: setup app

@@ -31,6 +31,10 @@ pub fn init_gui() -> Option<WorkerGuard> {
         .with_writer(std::io::stderr)
         .with_filter(filter());
     let file = log_dir().and_then(|dir| {
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            eprintln!("porthole: cannot write logs to {}: {e}", dir.display());
+            return None;
+        }
         tracing_appender::rolling::Builder::new()
             .rotation(tracing_appender::rolling::Rotation::DAILY)
             .filename_prefix("porthole")

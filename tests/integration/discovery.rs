@@ -257,5 +257,9 @@ async fn the_watch_knows_new_sessions_within_250ms_and_dead_ones_within_2s() {
         report.current.is_empty(),
         "a dead daemon has no cwd, so it no longer counts as the workspace's"
     );
-    assert_eq!(report.other.len(), 1, "it is listed with the others, as stale");
+    assert_eq!(
+        report.other.len(),
+        1,
+        "it is listed with the others, as stale"
+    );
 }

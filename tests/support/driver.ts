@@ -63,7 +63,11 @@ export function byTestId(id: string) {
   return By.css(`[data-testid="${id}"]`);
 }
 
-/** Waits until the element's text satisfies `check`, and returns the text. */
+/**
+ * Waits until the element's text satisfies `check`, and returns the text. Reads
+ * `textContent`: WebKitWebDriver's visible-text algorithm drops elements that clip their
+ * overflow (every ellipsis in the UI), though a person sees them.
+ */
 export async function waitForText(
   driver: WebDriver,
   id: string,
@@ -73,7 +77,10 @@ export async function waitForText(
   const element: WebElement = await driver.wait(until.elementLocated(byTestId(id)), timeout);
   let last = "";
   await driver
-    .wait(async () => check((last = await element.getText())), timeout)
+    .wait(async () => {
+      last = await driver.executeScript<string>("return arguments[0].textContent", element);
+      return check(last);
+    }, timeout)
     .catch(() => {
       throw new Error(`${id} never showed the expected text; it showed: ${JSON.stringify(last)}`);
     });

@@ -29,7 +29,9 @@ async function boot(): Promise<void> {
     const name = info.workspace.split("/").filter(Boolean).pop() ?? info.workspace;
     byTestId("workspace-name").textContent = name;
     const path = byTestId("workspace-path");
-    path.textContent = info.workspace;
+    // The path is ellipsised at its start (direction: rtl); the marks keep its slashes
+    // where they belong.
+    path.textContent = `\u200e${info.workspace}\u200e`;
     path.title = info.workspace;
     const about = byTestId("about");
     about.textContent = `Porthole ${info.version}`;
