@@ -3,7 +3,14 @@
 //! from the window even when it is registered, and each one listed still needs its
 //! `allow-*` permission in `capabilities/`.
 
-const COMMANDS: &[&str] = &["app_info", "list_sessions"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "list_sessions",
+    "attach",
+    "detach",
+    "attachment",
+    "frame_painted",
+];
 
 fn main() {
     let attributes = tauri_build::Attributes::new()

@@ -67,6 +67,9 @@ pub struct WatchArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// The agent-browser CLI to use, should the stream need turning on.
+    #[arg(long, value_name = "PATH")]
+    pub agent_browser: Option<PathBuf>,
 }
 
 #[cfg(test)]

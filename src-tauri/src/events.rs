@@ -2,29 +2,150 @@
 //!
 //! Event names are defined once, here; `ui/src/generated/events.ts` is written from
 //! the list in this module's test, so the TypeScript side cannot drift.
+//!
+//! Frames travel as the payload of the `frame` event, the daemon's base64 JPEG passed
+//! through untouched: one hop, no decode or re-encode in Rust. The window acks each
+//! frame with the `frame_painted` command once it is on screen, and only then does the
+//! daemon send the next one (see [`crate::attach`]).
 
-use tauri::{AppHandle, Emitter};
+use std::sync::Arc;
 
-use crate::discovery::Report;
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager};
+use ts_rs::TS;
+
+use crate::agent_browser::protocol::FrameMetadata;
+use crate::attach::{AttachState, Attachment, PageInfo};
+use crate::discovery::Session;
 use crate::state::AppState;
 
-/// Payload: [`Report`]. Sent whenever discovery changes.
+/// Payload: [`crate::discovery::Report`]. Sent whenever discovery changes.
 pub const SESSIONS_CHANGED: &str = "sessions-changed";
+/// Payload: [`AttachEvent`]. Sent when the attachment on screen changes state.
+pub const ATTACH_STATE: &str = "attach-state";
+/// Payload: [`FrameEvent`]. A new frame to paint.
+pub const FRAME: &str = "frame";
+/// Payload: [`crate::attach::PageInfo`]. The page's title, URL and tabs changed.
+pub const PAGE_INFO: &str = "page-info";
 
-/// Pushes every discovery change to the window as a [`SESSIONS_CHANGED`] event.
+/// The attachment on screen, where it stands, and the page it shows.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AttachEvent {
+    pub session: Session,
+    pub state: AttachState,
+    pub page: PageInfo,
+}
+
+impl AttachEvent {
+    pub fn of(attachment: &Attachment) -> Self {
+        Self {
+            session: attachment.session().clone(),
+            state: attachment.state().borrow().clone(),
+            page: attachment.page().borrow().clone(),
+        }
+    }
+}
+
+/// One frame for the panel.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FrameEvent {
+    #[ts(type = "number")]
+    pub seq: u64,
+    /// The JPEG, base64.
+    #[ts(type = "string")]
+    pub jpeg: Arc<str>,
+    pub metadata: FrameMetadata,
+    /// When Porthole received it, epoch milliseconds.
+    pub received_at_ms: f64,
+}
+
+/// Pushes every discovery change to the window as a [`SESSIONS_CHANGED`] event, and
+/// lets auto-attach react to it.
 pub fn forward_discovery(app: &AppHandle, state: &AppState) {
     let mut rx = state.subscribe();
-    let workspace = state.workspace.clone();
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        while rx.changed().await.is_ok() {
-            let sessions = rx.borrow_and_update().as_ref().clone();
-            let report = Report::for_workspace(&workspace, sessions);
-            if let Err(error) = app.emit(SESSIONS_CHANGED, &report) {
+        loop {
+            let state = app.state::<AppState>();
+            state.auto_attach(&app);
+            if let Err(error) = app.emit(SESSIONS_CHANGED, state.report()) {
                 tracing::warn!(%error, "cannot send sessions to the window");
             }
+            if rx.changed().await.is_err() {
+                break;
+            }
+            rx.borrow_and_update();
         }
     });
+}
+
+/// Forwards one attachment's state, frames and page to the window until it is dropped.
+pub fn forward_attachment(
+    app: &AppHandle,
+    attachment: Arc<Attachment>,
+) -> tauri::async_runtime::JoinHandle<()> {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let mut state = attachment.state();
+        let mut frames = attachment.frames();
+        let mut page = attachment.page();
+        let send = |name: &str, result: tauri::Result<()>| {
+            if let Err(error) = result {
+                tracing::warn!(%error, event = name, "cannot send to the window");
+            }
+        };
+        state.borrow_and_update();
+        send(
+            ATTACH_STATE,
+            app.emit(ATTACH_STATE, AttachEvent::of(&attachment)),
+        );
+        // When the attachment's task ends, all three channels close at once; whichever
+        // is noticed first, the final state still reaches the window.
+        loop {
+            let open = tokio::select! {
+                changed = state.changed() => {
+                    let open = changed.is_ok();
+                    if open {
+                        state.borrow_and_update();
+                        send(ATTACH_STATE, app.emit(ATTACH_STATE, AttachEvent::of(&attachment)));
+                    }
+                    open
+                }
+                changed = frames.changed() => {
+                    let frame = frames.borrow_and_update().clone();
+                    if let (Ok(()), Some(frame)) = (&changed, frame) {
+                        let event = FrameEvent {
+                            seq: frame.seq,
+                            jpeg: frame.jpeg_base64.clone(),
+                            metadata: frame.metadata,
+                            received_at_ms: frame.received_at_ms,
+                        };
+                        send(FRAME, app.emit(FRAME, event));
+                    }
+                    changed.is_ok()
+                }
+                changed = page.changed() => {
+                    if changed.is_ok() {
+                        let info = page.borrow_and_update().clone();
+                        send(PAGE_INFO, app.emit(PAGE_INFO, info));
+                    }
+                    changed.is_ok()
+                }
+            };
+            if !open || state.borrow().is_over() {
+                break;
+            }
+        }
+        send(
+            ATTACH_STATE,
+            app.emit(ATTACH_STATE, AttachEvent::of(&attachment)),
+        );
+        // Let auto-attach follow a new session of the workspace.
+        app.state::<AppState>().auto_attach(&app);
+    })
 }
 
 #[cfg(test)]
@@ -32,7 +153,12 @@ mod tests {
     use super::*;
 
     /// Every event name, with the TypeScript constant it becomes.
-    const NAMES: &[(&str, &str)] = &[("SESSIONS_CHANGED", SESSIONS_CHANGED)];
+    const NAMES: &[(&str, &str)] = &[
+        ("SESSIONS_CHANGED", SESSIONS_CHANGED),
+        ("ATTACH_STATE", ATTACH_STATE),
+        ("FRAME", FRAME),
+        ("PAGE_INFO", PAGE_INFO),
+    ];
 
     /// Writes the TypeScript event names next to the ts-rs bindings.
     #[test]

@@ -1,5 +1,8 @@
 //! The headless face of Porthole: subcommands over the same core as the window.
 //!
+//! `porthole watch` attaches to a session's stream the way the window does and reports
+//! frame rate, latency and bytes.
+//!
 //! `porthole sessions` prints what discovery sees; with `--ensure NAME` it makes that
 //! session's stream attachable through [`crate::stream_control::ensure_stream`], the same
 //! call the window makes. Errors are printed as `{code, message, retryable}` with
@@ -8,13 +11,16 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::agent_browser::cli::AgentBrowserCli;
 use crate::args::{SessionsArgs, WatchArgs};
+use crate::attach::{AckMode, AttachOptions, AttachState, Attachment};
 use crate::discovery::{Discovery, Report, Session, SessionStatus};
 use crate::error::{Coded, UiError};
+use crate::frames::Percentiles;
 use crate::stream_control::ensure_stream;
 
 /// Exit code of a command that ran and failed.
@@ -79,14 +85,137 @@ pub async fn sessions(args: SessionsArgs) -> ExitCode {
     }
 }
 
-/// `porthole watch`: comes with the live stream client; until then it says so.
+/// What `porthole watch --json` prints.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WatchReport {
+    session: String,
+    /// Whether the stream had to be turned on.
+    stream_enabled: bool,
+    frames: u64,
+    fps: f64,
+    first_frame_ms: Option<f64>,
+    latency_ms: Option<Percentiles>,
+    bytes: u64,
+    malformed: u64,
+}
+
+/// `porthole watch`: attaches like the window (enabling the stream when it is off),
+/// acks every frame on receipt, and reports what arrived.
 pub async fn watch(args: WatchArgs) -> ExitCode {
-    let error = UiError {
-        code: "not_available".into(),
-        message: "`porthole watch` is not available in this version yet: the stream client it reports on is still being built".into(),
-        retryable: false,
+    let workspace = workspace_or_cwd(args.workspace.as_deref());
+    let mut discovery = match Discovery::new() {
+        Ok(d) => d,
+        Err(e) => return fail(args.json, &process_table_error(e)),
     };
-    fail(args.json, &error)
+    let report = Report::for_workspace(&workspace, discovery.scan());
+    let session = match &args.session {
+        Some(name) => report.find(name),
+        None => report.auto_attach_candidate(),
+    };
+    let Some(session) = session.cloned() else {
+        let message = match &args.session {
+            Some(name) => format!("no agent-browser session named \"{name}\" was found"),
+            None => format!(
+                "no live agent-browser session runs in {}",
+                report.workspace.display()
+            ),
+        };
+        let error = UiError {
+            code: "session_not_found".into(),
+            message,
+            retryable: false,
+        };
+        return fail(args.json, &error);
+    };
+    let options = AttachOptions {
+        ack: AckMode::OnReceive,
+        ..AttachOptions::default()
+    };
+    let cli = AgentBrowserCli::locate(args.agent_browser.as_deref());
+    let attachment = Attachment::start(session.clone(), discovery, cli, options);
+    let outcome = watch_until(&attachment, &args).await;
+    let stats = attachment.stats();
+    let out = WatchReport {
+        session: session.name.clone(),
+        stream_enabled: attachment.enabled_stream(),
+        frames: stats.frames,
+        fps: stats.fps(),
+        first_frame_ms: stats.first_frame_ms(),
+        latency_ms: stats.latency(),
+        bytes: stats.bytes,
+        malformed: stats.malformed,
+    };
+    drop(attachment);
+    match outcome {
+        Ok(()) => {
+            if args.json {
+                print_json(&out);
+            } else {
+                let latency = out
+                    .latency_ms
+                    .map(|l| {
+                        format!(
+                            ", latency p50 {:.1} ms p90 {:.1} ms p99 {:.1} ms",
+                            l.p50, l.p90, l.p99
+                        )
+                    })
+                    .unwrap_or_default();
+                println!(
+                    "{}: {} frames, {:.1} fps{latency}, {} bytes",
+                    out.session, out.frames, out.fps, out.bytes
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(args.json, &error),
+    }
+}
+
+/// Waits for the end condition; an attachment that ends or fails first is an error.
+async fn watch_until(attachment: &Attachment, args: &WatchArgs) -> Result<(), UiError> {
+    let deadline = args
+        .seconds
+        .map(|s| tokio::time::Instant::now() + Duration::from_secs_f64(s.max(0.0)));
+    let mut state = attachment.state();
+    let mut frames = attachment.frames();
+    let sleep = async {
+        match deadline {
+            Some(d) => tokio::time::sleep_until(d).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(sleep);
+    loop {
+        tokio::select! {
+            _ = &mut sleep => return Ok(()),
+            changed = frames.changed() => {
+                if changed.is_ok() && args.frames.is_some_and(|n| attachment.stats().frames >= n) {
+                    return Ok(());
+                }
+            }
+            _ = state.changed() => {}
+        }
+        // The attachment's channels all close when it ends: its last state says why.
+        let current = state.borrow_and_update().clone();
+        let closed = state.has_changed().is_err();
+        match current {
+            AttachState::Ended { reason, .. } => return Err(ended(&reason)),
+            AttachState::Failed { error } => return Err(error),
+            _ if closed => {
+                return Err(ended("the attachment stopped"));
+            }
+            _ => {}
+        }
+    }
+}
+
+fn ended(reason: &str) -> UiError {
+    UiError {
+        code: "session_ended".into(),
+        message: format!("the session ended while it was watched: {reason}"),
+        retryable: false,
+    }
 }
 
 fn workspace_or_cwd(dir: Option<&Path>) -> PathBuf {

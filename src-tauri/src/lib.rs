@@ -13,8 +13,10 @@
 
 pub mod agent_browser;
 pub mod args;
+pub mod attach;
 pub mod discovery;
 pub mod error;
+pub mod frames;
 pub mod headless;
 pub mod logging;
 pub mod stream_control;
@@ -69,7 +71,11 @@ pub fn run_gui(workspace: Option<PathBuf>) -> ExitCode {
     let app = tauri::Builder::default()
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
-            commands::list_sessions
+            commands::list_sessions,
+            commands::attach,
+            commands::detach,
+            commands::attachment,
+            commands::frame_painted
         ])
         .setup(move |app| {
             let state = state::AppState::start(workspace)?;

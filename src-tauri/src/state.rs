@@ -1,16 +1,35 @@
-//! What the window's commands share: the workspace and the live discovery.
+//! What the window's commands share: the workspace, the live discovery, and the one
+//! attachment the Browser panel shows.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
+use tauri::AppHandle;
 use tokio::sync::watch;
 
+use crate::agent_browser::cli::AgentBrowserCli;
+use crate::attach::{AttachOptions, Attachment};
 use crate::discovery::watch::{DiscoveryWatch, WatchOptions};
-use crate::discovery::{Discovery, Session};
+use crate::discovery::{Discovery, Report, Session};
+use crate::error::UiError;
+use crate::events;
 
 pub struct AppState {
     pub workspace: PathBuf,
     discovery: DiscoveryWatch,
+    attached: Mutex<Option<Attached>>,
+}
+
+/// The attachment on screen and the task that forwards it to the window.
+struct Attached {
+    attachment: Arc<Attachment>,
+    forward: tauri::async_runtime::JoinHandle<()>,
+}
+
+impl Drop for Attached {
+    fn drop(&mut self) {
+        self.forward.abort();
+    }
 }
 
 impl AppState {
@@ -23,14 +42,86 @@ impl AppState {
         Ok(Self {
             workspace,
             discovery: watch,
+            attached: Mutex::new(None),
         })
     }
 
-    pub fn sessions(&self) -> Arc<Vec<Session>> {
-        self.discovery.current()
+    pub fn report(&self) -> Report {
+        Report::for_workspace(&self.workspace, self.discovery.current().as_ref().clone())
     }
 
     pub fn subscribe(&self) -> watch::Receiver<Arc<Vec<Session>>> {
         self.discovery.subscribe()
+    }
+
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<Attached>> {
+        self.attached.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The attachment on screen, if any.
+    pub fn attachment(&self) -> Option<Arc<Attachment>> {
+        self.slot().as_ref().map(|a| a.attachment.clone())
+    }
+
+    /// Attaches the session with this id, replacing (and ending) the current attachment.
+    pub fn attach(&self, app: &AppHandle, session_id: &str) -> Result<(), UiError> {
+        let session = self
+            .discovery
+            .current()
+            .iter()
+            .find(|s| s.id == session_id)
+            .cloned()
+            .ok_or_else(|| UiError {
+                code: "session_not_found".into(),
+                message: "that session is no longer there".into(),
+                retryable: false,
+            })?;
+        let discovery = Discovery::new().map_err(|e| UiError {
+            code: "process_table".into(),
+            message: format!("cannot read the process table: {e}"),
+            retryable: false,
+        })?;
+        let cli = AgentBrowserCli::locate(None);
+        tracing::info!(session = %session.name, "attaching");
+        let attachment = Arc::new(Attachment::start(
+            session,
+            discovery,
+            cli,
+            AttachOptions::default(),
+        ));
+        let forward = events::forward_attachment(app, attachment.clone());
+        *self.slot() = Some(Attached {
+            attachment,
+            forward,
+        });
+        Ok(())
+    }
+
+    /// Ends the current attachment; the panel goes back to its no-session state.
+    pub fn detach(&self) {
+        *self.slot() = None;
+    }
+
+    /// Attaches the workspace's newest live session when nothing is on screen, or when
+    /// what is on screen has ended. A running attachment is never replaced, so the
+    /// person's choice stands until it ends.
+    pub fn auto_attach(&self, app: &AppHandle) {
+        let report = self.report();
+        let Some(candidate) = report.auto_attach_candidate() else {
+            return;
+        };
+        if let Some(current) = self.attachment() {
+            // What ended is authoritative: discovery may not have noticed yet (its
+            // liveness tick is a second), so the same daemon is never taken up again.
+            // The same name under a new pid is a restarted daemon, and is.
+            let same_daemon =
+                current.session().id == candidate.id && current.session().pid == candidate.pid;
+            if !current.state().borrow().is_over() || same_daemon {
+                return;
+            }
+        }
+        if let Err(error) = self.attach(app, &candidate.id) {
+            tracing::warn!(%error, "auto-attach failed");
+        }
     }
 }

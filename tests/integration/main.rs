@@ -3,6 +3,7 @@
 //! workspaces in a temp dir, so tests run in parallel and never see the machine's own
 //! sessions.
 
+mod attach;
 mod discovery;
 mod headless;
 mod stream_control;

@@ -3,23 +3,30 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AppInfo } from "./generated/AppInfo";
+import type { AttachEvent } from "./generated/AttachEvent";
+import type { FrameEvent } from "./generated/FrameEvent";
+import type { PageInfo } from "./generated/PageInfo";
 import type { Report } from "./generated/Report";
 import type { UiError } from "./generated/UiError";
-import { SESSIONS_CHANGED } from "./generated/events";
+import { ATTACH_STATE, FRAME, PAGE_INFO, SESSIONS_CHANGED } from "./generated/events";
 
-export type { AppInfo, Report, UiError };
+export type { AppInfo, AttachEvent, FrameEvent, PageInfo, Report, UiError };
 
-export function appInfo(): Promise<AppInfo> {
-  return invoke<AppInfo>("app_info");
+export const appInfo = () => invoke<AppInfo>("app_info");
+export const listSessions = () => invoke<Report>("list_sessions");
+export const attach = (sessionId: string) => invoke<void>("attach", { sessionId });
+export const detach = () => invoke<void>("detach");
+export const currentAttachment = () => invoke<AttachEvent | null>("attachment");
+export const framePainted = (seq: number) => invoke<void>("frame_painted", { seq });
+
+function on<T>(name: string, handler: (payload: T) => void): Promise<UnlistenFn> {
+  return listen<T>(name, (event) => handler(event.payload));
 }
 
-export function listSessions(): Promise<Report> {
-  return invoke<Report>("list_sessions");
-}
-
-export function onSessionsChanged(handler: (report: Report) => void): Promise<UnlistenFn> {
-  return listen<Report>(SESSIONS_CHANGED, (event) => handler(event.payload));
-}
+export const onSessionsChanged = (h: (r: Report) => void) => on(SESSIONS_CHANGED, h);
+export const onAttachState = (h: (e: AttachEvent) => void) => on(ATTACH_STATE, h);
+export const onFrame = (h: (f: FrameEvent) => void) => on(FRAME, h);
+export const onPageInfo = (h: (p: PageInfo) => void) => on(PAGE_INFO, h);
 
 /** Turns whatever a command rejected with into a message for a person. */
 export function errorMessage(error: unknown): string {

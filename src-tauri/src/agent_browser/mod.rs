@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod names;
+pub mod protocol;
 pub mod session_files;
 pub mod socket_dirs;
 pub mod stream_probe;

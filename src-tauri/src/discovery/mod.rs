@@ -124,6 +124,11 @@ impl Report {
         }
     }
 
+    /// The session Porthole attaches by itself: this workspace's newest live session.
+    pub fn auto_attach_candidate(&self) -> Option<&Session> {
+        self.current.iter().find(|s| s.is_alive())
+    }
+
     /// The session named `name_or_id`: this workspace's sessions first, live ones before
     /// stale ones, then the others.
     pub fn find(&self, name_or_id: &str) -> Option<&Session> {
@@ -154,7 +159,7 @@ pub fn belongs_to(cwd: &Path, workspace: &Path) -> bool {
 /// Scans socket directories and classifies what it finds.
 pub struct Discovery {
     env: SocketDirEnv,
-    table: Box<dyn ProcessTable + Send>,
+    table: Box<dyn ProcessTable + Send + Sync>,
 }
 
 impl Discovery {
@@ -166,7 +171,7 @@ impl Discovery {
         ))
     }
 
-    pub fn with(env: SocketDirEnv, table: Box<dyn ProcessTable + Send>) -> Self {
+    pub fn with(env: SocketDirEnv, table: Box<dyn ProcessTable + Send + Sync>) -> Self {
         Self { env, table }
     }
 

@@ -1,3 +1,6 @@
 // Generated from src-tauri/src/events.rs by `cargo test`. Do not edit.
 
 export const SESSIONS_CHANGED = "sessions-changed";
+export const ATTACH_STATE = "attach-state";
+export const FRAME = "frame";
+export const PAGE_INFO = "page-info";

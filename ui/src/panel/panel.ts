@@ -1,20 +1,128 @@
-// The Browser panel. Until a session is attached it explains what it is waiting for.
+// The Browser panel: what it says in each state of the attachment, the header (session,
+// page title and URL, a live readout, the status badge), and the canvas the painter
+// draws on.
+import type { AttachEvent } from "../generated/AttachEvent";
+import type { AttachState } from "../generated/AttachState";
+import type { PageInfo } from "../generated/PageInfo";
 import type { Report } from "../ipc";
 
-export function renderPanel(badge: HTMLElement, message: HTMLElement, report: Report | null): void {
-  badge.dataset.state = "none";
-  badge.textContent = "No session";
-  const title = document.createElement("h2");
-  const body = document.createElement("p");
+export interface PanelElements {
+  session: HTMLElement;
+  title: HTMLElement;
+  url: HTMLElement;
+  readout: HTMLElement;
+  badge: HTMLElement;
+  screen: HTMLCanvasElement;
+  message: HTMLElement;
+}
+
+export interface PanelActions {
+  retry(sessionId: string): void;
+}
+
+const BADGE: Record<AttachState["state"] | "none", string> = {
+  none: "No session",
+  activating: "Activating",
+  connecting: "Connecting",
+  waiting_for_frame: "Waiting for first frame",
+  live: "Live",
+  reconnecting: "Reconnecting",
+  ended: "Ended",
+  failed: "Error",
+};
+
+/** No attachment: say what the panel is waiting for. */
+export function renderIdle(el: PanelElements, report: Report | null): void {
+  setBadge(el, "none");
+  el.session.textContent = "Browser";
+  setPage(el, null);
+  el.readout.textContent = "";
+  el.screen.hidden = true;
   const live = report?.current.filter((s) => s.status !== "stale") ?? [];
-  if (live.length === 0) {
-    title.textContent = "Waiting for the agent's browser";
-    body.textContent =
-      "When your agent opens a browser with agent-browser in this workspace, it shows up here.";
-  } else {
-    const names = live.map((s) => s.name).join(", ");
-    title.textContent = live.length === 1 ? `Session ${names} found` : `${live.length} sessions found`;
-    body.textContent = `The live view of ${names} is not available in this version yet; the session list on the left stays current.`;
+  message(
+    el,
+    live.length ? "Choose a session" : "Waiting for the agent's browser",
+    live.length
+      ? "Click a session on the left to watch it here."
+      : "When your agent opens a browser with agent-browser in this workspace, it shows up here by itself.",
+  );
+}
+
+/** An attachment: its state, over the last frame where there is one. */
+export function renderAttach(el: PanelElements, event: AttachEvent, actions: PanelActions, now = Date.now()): void {
+  const { session, state } = event;
+  setBadge(el, state.state);
+  el.session.textContent = session.name;
+  el.screen.hidden = !["live", "reconnecting", "ended"].includes(state.state) || el.screen.width === 0;
+  el.screen.classList.toggle("dimmed", state.state === "ended" || state.state === "reconnecting");
+  switch (state.state) {
+    case "activating":
+      return message(el, "Turning streaming on…", `Session ${session.name} had streaming off; Porthole is asking agent-browser to turn it on.`);
+    case "connecting":
+      return message(el, "Connecting…", `Connecting to the stream of ${session.name} on port ${state.port}.`);
+    case "waiting_for_frame":
+      return message(
+        el,
+        "Waiting for the first frame",
+        "Connected. Chrome sends a frame only when the page repaints, so a still page can stay blank until something on it changes.",
+      );
+    case "live":
+      return clearMessage(el);
+    case "reconnecting": {
+      const seconds = Math.max(0, Math.ceil((state.retryAtMs - now) / 1000));
+      return message(el, `Reconnecting (attempt ${state.attempt})`, `${state.reason}. Next try in ${seconds} s.`, "banner");
+    }
+    case "ended": {
+      const at = new Date(state.atMs).toLocaleTimeString();
+      el.readout.textContent = "";
+      return message(el, `Session ended at ${at}`, state.reason, "banner");
+    }
+    case "failed": {
+      el.readout.textContent = "";
+      message(el, "Cannot show this session", state.error.message);
+      if (state.error.retryable) {
+        const retry = document.createElement("button");
+        retry.className = "retry";
+        retry.dataset.testid = "retry";
+        retry.textContent = "Retry";
+        retry.addEventListener("click", () => actions.retry(session.id));
+        el.message.append(retry);
+      }
+      return;
+    }
   }
-  message.replaceChildren(title, body);
+}
+
+export function renderPage(el: PanelElements, page: PageInfo): void {
+  setPage(el, page);
+}
+
+export function renderReadout(el: PanelElements, fps: number, latencyMs: number | null): void {
+  el.readout.textContent = latencyMs === null ? `${fps} fps` : `${fps} fps · ${Math.round(latencyMs)} ms`;
+}
+
+function setBadge(el: PanelElements, state: keyof typeof BADGE): void {
+  el.badge.dataset.state = state;
+  el.badge.textContent = BADGE[state];
+}
+
+function setPage(el: PanelElements, page: PageInfo | null): void {
+  el.title.textContent = page?.title ?? "";
+  el.url.textContent = page?.url ?? "";
+  el.url.title = page?.url ?? "";
+}
+
+function message(el: PanelElements, title: string, body: string, kind: "center" | "banner" = "center"): void {
+  const h = document.createElement("h2");
+  h.textContent = title;
+  const p = document.createElement("p");
+  p.textContent = body;
+  el.message.className = `panel-message ${kind}`;
+  el.message.hidden = false;
+  el.message.replaceChildren(h, p);
+}
+
+function clearMessage(el: PanelElements): void {
+  el.message.hidden = true;
+  el.message.replaceChildren();
 }

@@ -16,11 +16,23 @@ const STATUS_HINT: Record<SessionStatus, string> = {
   stale: "Files left behind by a daemon that is no longer running",
 };
 
-export function renderSessions(container: HTMLElement, report: Report): void {
+/** Renders the list; clicking a live session calls `choose` with its id. */
+export function renderSessions(
+  container: HTMLElement,
+  report: Report,
+  attachedId: string | null = null,
+  choose: (sessionId: string) => void = () => undefined,
+): void {
+  const ctx = { attachedId, choose };
   container.replaceChildren(
-    group("In this workspace", report.current, "current", emptyCurrent()),
-    ...othersByCwd(report.other),
+    group("In this workspace", report.current, "current", ctx, emptyCurrent()),
+    ...othersByCwd(report.other, ctx),
   );
+}
+
+interface ItemContext {
+  attachedId: string | null;
+  choose: (sessionId: string) => void;
 }
 
 export function renderError(container: HTMLElement, message: string): void {
@@ -37,18 +49,24 @@ function emptyCurrent(): HTMLElement {
   );
 }
 
-function othersByCwd(sessions: Session[]): HTMLElement[] {
+function othersByCwd(sessions: Session[], ctx: ItemContext): HTMLElement[] {
   const groups = new Map<string, Session[]>();
   for (const s of sessions) {
     const key = s.cwd ?? "";
     groups.set(key, [...(groups.get(key) ?? []), s]);
   }
   return [...groups].map(([cwd, list]) =>
-    group(cwd ? `Elsewhere · ${cwd}` : "Left behind", list, "other"),
+    group(cwd ? `Elsewhere · ${cwd}` : "Left behind", list, "other", ctx),
   );
 }
 
-function group(title: string, sessions: Session[], kind: string, empty?: HTMLElement): HTMLElement {
+function group(
+  title: string,
+  sessions: Session[],
+  kind: string,
+  ctx: ItemContext,
+  empty?: HTMLElement,
+): HTMLElement {
   const section = el("section", `session-group ${kind}`);
   section.dataset.testid = `sessions-${kind}`;
   const heading = el("h2", "group-title", title);
@@ -59,15 +77,28 @@ function group(title: string, sessions: Session[], kind: string, empty?: HTMLEle
     return section;
   }
   const list = el("ul", "session-list");
-  for (const s of sessions) list.append(item(s));
+  for (const s of sessions) list.append(item(s, ctx));
   section.append(list);
   return section;
 }
 
-function item(s: Session): HTMLElement {
+function item(s: Session, ctx: ItemContext): HTMLElement {
   const li = el("li", "session");
   li.dataset.sessionId = s.id;
   li.dataset.status = s.status;
+  if (s.id === ctx.attachedId) li.classList.add("attached");
+  if (s.status !== "stale") {
+    li.tabIndex = 0;
+    li.setAttribute("role", "button");
+    li.title = `Show ${s.name} in the Browser panel`;
+    li.addEventListener("click", () => ctx.choose(s.id));
+    li.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" || e.key === " ") {
+        e.preventDefault();
+        ctx.choose(s.id);
+      }
+    });
+  }
   const name = el("span", "session-name", s.namespace ? `${s.namespace}/${s.name}` : s.name);
   const badge = el("span", `status status-${s.status}`, STATUS_LABEL[s.status]);
   badge.title = s.problem ?? STATUS_HINT[s.status];

@@ -1,0 +1,184 @@
+//! The messages of agent-browser's stream WebSocket, typed.
+//!
+//! The daemon sends JSON text messages tagged by `type`; Porthole parses each into a
+//! [`ServerMessage`]. A type it does not know becomes [`ServerMessage::Unknown`] (newer
+//! daemons add types); a message that is not valid JSON, or a known type with a broken
+//! shape, is a [`serde_json::Error`] for the caller to count and log, never a reason to
+//! drop the connection. Checked against agent-browser 0.41.2 on the wire: frames carry
+//! `seq`, base64 JPEG `data` and `metadata` whose `timestamp` is in epoch milliseconds,
+//! and frames can arrive with a timestamp older than the frame before.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A message from the daemon.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    Frame(FrameMessage),
+    Status(StatusMessage),
+    Tabs(TabsMessage),
+    Url(UrlMessage),
+    Console(serde_json::Value),
+    Command(serde_json::Value),
+    Result(serde_json::Value),
+    PageError(serde_json::Value),
+    Error(serde_json::Value),
+    #[serde(other)]
+    Unknown,
+}
+
+/// One screencast frame.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct FrameMessage {
+    pub seq: u64,
+    /// Base64 of a JPEG.
+    pub data: String,
+    #[serde(default)]
+    pub metadata: FrameMetadata,
+}
+
+/// Where a frame sits in the page: its size in CSS pixels, scroll and when Chrome
+/// captured it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
+pub struct FrameMetadata {
+    pub device_width: f64,
+    pub device_height: f64,
+    pub offset_top: f64,
+    pub page_scale_factor: f64,
+    pub scroll_offset_x: f64,
+    pub scroll_offset_y: f64,
+    /// When Chrome captured the frame, epoch milliseconds.
+    pub timestamp: Option<f64>,
+}
+
+impl FrameMetadata {
+    /// The capture time in epoch milliseconds. Chrome's own screencast reports seconds;
+    /// agent-browser forwards milliseconds; both are accepted.
+    pub fn timestamp_ms(&self) -> Option<f64> {
+        self.timestamp
+            .filter(|t| t.is_finite() && *t > 0.0)
+            .map(|t| if t < 1e11 { t * 1000.0 } else { t })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusMessage {
+    #[serde(default)]
+    pub connected: bool,
+    #[serde(default)]
+    pub screencasting: bool,
+    #[serde(default)]
+    pub viewport_width: Option<u32>,
+    #[serde(default)]
+    pub viewport_height: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct TabsMessage {
+    #[serde(default)]
+    pub tabs: Vec<Tab>,
+}
+
+/// A tab of the session's browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Tab {
+    #[serde(default)]
+    pub tab_id: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct UrlMessage {
+    #[serde(default)]
+    pub url: String,
+}
+
+/// A message to the daemon.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMessage {
+    /// Cumulative: the daemon may send the next (newest) frame.
+    Ack { seq: u64 },
+}
+
+/// Parses one text message.
+pub fn parse(text: &str) -> Result<ServerMessage, serde_json::Error> {
+    serde_json::from_str(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_frame_as_agent_browser_sends_it() {
+        let text = r#"{"type":"frame","seq":7,"data":"/9j/","metadata":{"deviceHeight":720,"deviceWidth":1280,"offsetTop":0,"pageScaleFactor":1,"scrollOffsetX":0,"scrollOffsetY":12.5,"timestamp":1795347719108}}"#;
+        let ServerMessage::Frame(frame) = parse(text).expect("a frame") else {
+            panic!("the frame type is recognised");
+        };
+        assert_eq!(frame.seq, 7);
+        assert_eq!(frame.metadata.device_width, 1280.0);
+        assert_eq!(frame.metadata.scroll_offset_y, 12.5);
+        assert_eq!(frame.metadata.timestamp_ms(), Some(1795347719108.0));
+    }
+
+    #[test]
+    fn timestamps_in_seconds_are_read_as_milliseconds() {
+        let meta = FrameMetadata {
+            timestamp: Some(1795347719.108),
+            ..Default::default()
+        };
+        assert_eq!(meta.timestamp_ms(), Some(1795347719108.0));
+        let none = FrameMetadata::default();
+        assert_eq!(none.timestamp_ms(), None, "no timestamp, no latency");
+    }
+
+    #[test]
+    fn parses_status_tabs_and_url() {
+        let status = r#"{"connected":true,"engine":"chrome","recording":false,"screencasting":true,"type":"status","viewportHeight":720,"viewportWidth":1280}"#;
+        assert!(
+            matches!(parse(status), Ok(ServerMessage::Status(s)) if s.screencasting && s.viewport_width == Some(1280))
+        );
+        let tabs = r#"{"tabs":[{"active":true,"label":null,"tabId":"t1","targetId":"X","title":"Demo","type":"page","url":"file:///d.html"}],"timestamp":1,"type":"tabs"}"#;
+        let Ok(ServerMessage::Tabs(t)) = parse(tabs) else {
+            panic!("tabs parse");
+        };
+        assert_eq!(t.tabs[0].title, "Demo");
+        assert!(t.tabs[0].active);
+        assert!(
+            matches!(parse(r#"{"type":"url","url":"https://a.test/"}"#), Ok(ServerMessage::Url(u)) if u.url == "https://a.test/")
+        );
+    }
+
+    #[test]
+    fn unknown_types_are_tolerated_and_broken_messages_are_errors() {
+        assert_eq!(
+            parse(r#"{"type":"recording_started","x":1}"#).ok(),
+            Some(ServerMessage::Unknown),
+            "a type from a newer daemon is ignored"
+        );
+        assert!(parse("not json").is_err(), "garbage is an error to count");
+        assert!(
+            parse(r#"{"type":"frame","seq":"x"}"#).is_err(),
+            "a frame without its fields is an error, not a frame"
+        );
+        assert!(parse(r#"{"seq":1}"#).is_err(), "a message without a type");
+    }
+
+    #[test]
+    fn acks_serialize_as_the_daemon_expects() {
+        let text = serde_json::to_string(&ClientMessage::Ack { seq: 42 }).expect("json");
+        assert_eq!(text, r#"{"type":"ack","seq":42}"#);
+    }
+}

@@ -1,0 +1,268 @@
+//! The stream client against real daemons: frames are real JPEGs of the page's size, a
+//! stream turned off comes back (on a new port), a killed daemon ends the attachment
+//! instead of hanging it, and `porthole watch` reports all of that from the command line.
+
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use porthole::attach::{AckMode, AttachOptions, AttachState, Attachment};
+use porthole::frames::Frame;
+
+use crate::support::{cli, cli_path, find, Sandbox};
+
+fn options() -> AttachOptions {
+    AttachOptions {
+        ack: AckMode::OnReceive,
+        ..AttachOptions::default()
+    }
+}
+
+/// Waits until `state` satisfies `check`, returning it.
+async fn wait_state(
+    attachment: &Attachment,
+    what: &str,
+    timeout: Duration,
+    check: impl Fn(&AttachState) -> bool,
+) -> AttachState {
+    let mut rx = attachment.state();
+    let result = tokio::time::timeout(timeout, async {
+        loop {
+            let now = rx.borrow_and_update().clone();
+            if check(&now) {
+                return now;
+            }
+            if rx.changed().await.is_err() {
+                panic!("the attachment stopped before it was {what}");
+            }
+        }
+    })
+    .await;
+    result.unwrap_or_else(|_| panic!("the attachment was never {what}; it is {:?}", *rx.borrow()))
+}
+
+/// Collects `n` frames.
+async fn frames(attachment: &Attachment, n: usize) -> Vec<Arc<Frame>> {
+    let mut rx = attachment.frames();
+    let mut out: Vec<Arc<Frame>> = Vec::new();
+    tokio::time::timeout(Duration::from_secs(20), async {
+        while out.len() < n {
+            rx.changed().await.expect("frames keep coming");
+            if let Some(f) = rx.borrow_and_update().clone() {
+                out.push(f);
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{n} frames within 20 s; got {}", out.len()));
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn frames_are_jpegs_of_the_pages_own_viewport() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    sb.start("anim", &ws);
+    let session = find(&sb.report(&ws), "anim").clone();
+    let attachment = Attachment::start(session, sb.discovery(), Ok(cli()), options());
+    wait_state(&attachment, "live", Duration::from_secs(15), |s| {
+        matches!(s, AttachState::Live { .. })
+    })
+    .await;
+    let out = sb.agent("anim", &["eval", "`${innerWidth}x${innerHeight}`"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let (vw, vh) = text
+        .trim()
+        .trim_matches('"')
+        .split_once('x')
+        .expect("WxH from the page");
+    let viewport: (usize, usize) = (vw.parse().expect("width"), vh.parse().expect("height"));
+    let got = frames(&attachment, 5).await;
+    let mut last_seq = 0;
+    for frame in &got {
+        assert!(frame.seq > last_seq, "frames arrive newest-last, each once");
+        last_seq = frame.seq;
+        let jpeg = frame.jpeg().expect("base64");
+        assert_eq!(&jpeg[..2], &[0xff, 0xd8], "a JPEG starts with SOI");
+        let mut decoder = zune_jpeg::JpegDecoder::new(&jpeg);
+        decoder.decode_headers().expect("a valid JPEG header");
+        let (w, h) = decoder.dimensions().expect("dimensions");
+        assert_eq!(
+            (w, h),
+            viewport,
+            "the picture is the page's own viewport, pixel for pixel"
+        );
+        assert_eq!(
+            w as f64, frame.metadata.device_width,
+            "metadata width is the viewport's"
+        );
+        assert!(
+            h as f64 <= frame.metadata.device_height,
+            "metadata height is the window's, which can exceed the viewport's"
+        );
+        assert!(
+            frame.latency_ms().is_some(),
+            "every frame says when it was captured"
+        );
+    }
+    let stats = attachment.stats();
+    assert!(stats.frames >= 5 && stats.malformed == 0, "{stats:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_turned_off_is_turned_on_again_and_followed_to_its_new_port() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    sb.start("flaky", &ws);
+    let session = find(&sb.report(&ws), "flaky").clone();
+    let attachment = Attachment::start(session, sb.discovery(), Ok(cli()), options());
+    let AttachState::Live { port: first } =
+        wait_state(&attachment, "live", Duration::from_secs(15), |s| {
+            matches!(s, AttachState::Live { .. })
+        })
+        .await
+    else {
+        unreachable!()
+    };
+    let out = sb.agent("flaky", &["stream", "disable"]);
+    assert!(out.status.success(), "stream disable: {out:?}");
+    wait_state(&attachment, "reconnecting", Duration::from_secs(5), |s| {
+        matches!(
+            s,
+            AttachState::Reconnecting { .. } | AttachState::Activating
+        )
+    })
+    .await;
+    let AttachState::Live { port: second } =
+        wait_state(&attachment, "live again", Duration::from_secs(20), |s| {
+            matches!(s, AttachState::Live { .. })
+        })
+        .await
+    else {
+        unreachable!()
+    };
+    assert!(
+        attachment.enabled_stream(),
+        "Porthole turned the stream back on"
+    );
+    let now = find(&sb.report(&ws), "flaky").clone();
+    assert_eq!(
+        now.stream_port,
+        Some(second),
+        "on the port discovery now sees"
+    );
+    assert_ne!(first, 0);
+    frames(&attachment, 2).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_daemon_killed_mid_stream_ends_the_attachment() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    sb.start("victim", &ws);
+    let session = find(&sb.report(&ws), "victim").clone();
+    let pid = session.pid.expect("pid");
+    let attachment = Attachment::start(session, sb.discovery(), Ok(cli()), options());
+    frames(&attachment, 2).await;
+    let killed = Instant::now();
+    crate::support::kill9(pid);
+    let state = wait_state(&attachment, "ended", Duration::from_secs(10), |s| {
+        matches!(s, AttachState::Ended { .. })
+    })
+    .await;
+    let AttachState::Ended { reason, .. } = state else {
+        unreachable!()
+    };
+    assert!(
+        reason.contains("not running"),
+        "the reason says why: {reason}"
+    );
+    assert!(killed.elapsed() < Duration::from_secs(5), "ended promptly");
+    assert!(sb.daemons().is_empty(), "and nothing restarted the daemon");
+}
+
+fn watch(sb: &Sandbox, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_porthole"));
+    cmd.arg("watch")
+        .args(args)
+        .env("AGENT_BROWSER_SOCKET_DIR", &sb.sockets)
+        .env("HOME", &sb.home)
+        .env("XDG_RUNTIME_DIR", &sb.xdg)
+        .env("TMPDIR", sb.path())
+        .env("PORTHOLE_AGENT_BROWSER", cli_path());
+    cmd
+}
+
+#[test]
+fn watch_turns_a_stream_on_and_reports_frames() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    sb.start("watched", &ws);
+    assert!(sb.agent("watched", &["stream", "disable"]).status.success());
+    let ws_arg = ws.to_str().expect("utf-8");
+    let out = watch(&sb, &["--workspace", ws_arg, "--frames", "10", "--json"])
+        .output()
+        .expect("run watch");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    assert!(out.status.success(), "watch succeeds: {json}");
+    assert_eq!(
+        json["session"], "watched",
+        "the session the window would attach"
+    );
+    assert_eq!(
+        json["streamEnabled"], true,
+        "the stream was off and was turned on"
+    );
+    assert!(json["frames"].as_u64().is_some_and(|n| n >= 10), "{json}");
+    assert!(json["fps"].as_f64().is_some_and(|f| f > 0.0), "{json}");
+    assert!(json["firstFrameMs"].as_f64().is_some(), "{json}");
+    for p in ["p50", "p90", "p99"] {
+        assert!(
+            json["latencyMs"][p].as_f64().is_some(),
+            "latency {p}: {json}"
+        );
+    }
+    assert!(json["bytes"].as_u64().is_some_and(|b| b > 10_000), "{json}");
+}
+
+#[test]
+fn watch_ends_with_a_clear_error_when_the_daemon_dies() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    sb.start("doomed", &ws);
+    let pid = find(&sb.report(&ws), "doomed").pid.expect("pid");
+    let ws_arg = ws.to_str().expect("utf-8");
+    let child = watch(
+        &sb,
+        &[
+            "--workspace",
+            ws_arg,
+            "--session",
+            "doomed",
+            "--seconds",
+            "60",
+            "--json",
+        ],
+    )
+    .stdout(Stdio::piped())
+    .spawn()
+    .expect("run watch");
+    std::thread::sleep(Duration::from_secs(3));
+    let killed = Instant::now();
+    crate::support::kill9(pid);
+    let out = child.wait_with_output().expect("watch exits");
+    assert!(
+        killed.elapsed() < Duration::from_secs(10),
+        "watch ends soon after the daemon, not when its 60 s are up"
+    );
+    assert_eq!(out.status.code(), Some(1), "with a failure exit code");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON error");
+    assert_eq!(json["code"], "session_ended", "{json}");
+    assert!(
+        json["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not running")),
+        "{json}"
+    );
+}
