@@ -18,8 +18,9 @@ use crate::agent_browser::stream_probe::{self, Probe};
 use crate::discovery::{Discovery, Session};
 use crate::error::Coded;
 
-/// The first agent-browser version with the runtime `stream` commands.
-pub const MIN_RUNTIME_STREAM_VERSION: &str = "0.32.0";
+/// A version with the runtime `stream` commands, verified: the one Porthole is tested
+/// with. (The first version that has them is not established yet.)
+pub const KNOWN_RUNTIME_STREAM_VERSION: &str = "0.41.2";
 
 const PROBE_TIMEOUT: Duration = Duration::from_millis(1500);
 
@@ -30,7 +31,7 @@ pub enum EnsureError {
     SessionGone { name: String, reason: String },
     #[error("{0}")]
     CliNotFound(String),
-    #[error("session \"{name}\" runs agent-browser {version}, which cannot turn streaming on while running; agent-browser {MIN_RUNTIME_STREAM_VERSION} or newer is needed (restart the session with a newer agent-browser)")]
+    #[error("session \"{name}\" runs agent-browser {version}, which cannot turn streaming on while running; a version with the runtime `stream` commands is needed, such as {KNOWN_RUNTIME_STREAM_VERSION} (restart the session with it)")]
     CliTooOld { name: String, version: String },
     #[error("agent-browser could not turn streaming on for \"{name}\": {message}")]
     EnableFailed { name: String, message: String },
@@ -226,7 +227,7 @@ mod tests {
         };
         assert_eq!(old.code(), "cli_too_old");
         assert!(
-            old.to_string().contains(MIN_RUNTIME_STREAM_VERSION),
+            old.to_string().contains(KNOWN_RUNTIME_STREAM_VERSION),
             "the message says which version is needed: {old}"
         );
         let failed = EnsureError::EnableFailed {

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAll, pidOf, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
-import { byTestId, launch, waitForText, type App } from "../support/driver";
+import { byTestId, launchOn, waitForText, type App } from "../support/driver";
 
 const box = sandbox("e2e");
 let app: App;
@@ -12,11 +12,7 @@ let demo: AgentSession;
 
 beforeAll(async () => {
   demo = await startSession("e2e-demo", box.workspace, box.sockets);
-  app = await launch([box.workspace], {
-    HOME: box.home,
-    AGENT_BROWSER_SOCKET_DIR: box.sockets,
-    XDG_RUNTIME_DIR: "",
-  });
+  app = await launchOn(box);
 });
 
 afterAll(async () => {

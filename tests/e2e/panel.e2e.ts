@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentBrowser, closeAll, pidOf, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
-import { launch, waitForText, type App } from "../support/driver";
+import { launchOn, waitForText, type App } from "../support/driver";
 
 const box = sandbox("panel");
 let app: App;
@@ -16,11 +16,7 @@ const badge = () => waitForText(app.driver, "panel-badge", () => true);
 
 beforeAll(async () => {
   live = await startSession("e2e-live", box.workspace, box.sockets);
-  app = await launch([box.workspace], {
-    HOME: box.home,
-    AGENT_BROWSER_SOCKET_DIR: box.sockets,
-    XDG_RUNTIME_DIR: "",
-  });
+  app = await launchOn(box);
   // Record every badge state the panel goes through, as a person would see them.
   await waitForText(app.driver, "panel-badge", () => true);
   await app.driver.executeScript(`

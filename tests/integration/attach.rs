@@ -2,14 +2,14 @@
 //! stream turned off comes back (on a new port), a killed daemon ends the attachment
 //! instead of hanging it, and `porthole watch` reports all of that from the command line.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use porthole::attach::{AckMode, AttachOptions, AttachState, Attachment};
 use porthole::frames::Frame;
 
-use crate::support::{cli, cli_path, find, Sandbox};
+use crate::support::{cli, find, Sandbox};
 
 fn options() -> AttachOptions {
     AttachOptions {
@@ -181,15 +181,9 @@ async fn a_daemon_killed_mid_stream_ends_the_attachment() {
     assert!(sb.daemons().is_empty(), "and nothing restarted the daemon");
 }
 
-fn watch(sb: &Sandbox, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_porthole"));
-    cmd.arg("watch")
-        .args(args)
-        .env("AGENT_BROWSER_SOCKET_DIR", &sb.sockets)
-        .env("HOME", &sb.home)
-        .env("XDG_RUNTIME_DIR", &sb.xdg)
-        .env("TMPDIR", sb.path())
-        .env("PORTHOLE_AGENT_BROWSER", cli_path());
+fn watch(sb: &Sandbox, args: &[&str]) -> std::process::Command {
+    let mut cmd = sb.porthole(&["watch"]);
+    cmd.args(args);
     cmd
 }
 

@@ -1,22 +1,14 @@
 //! The `porthole sessions` command line, run as a person would run it.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
-use crate::support::{cli_path, Sandbox};
+use crate::support::Sandbox;
 
 fn porthole(sb: &Sandbox, args: &[&str]) -> (Output, Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_porthole"))
-        .args(args)
-        .env("AGENT_BROWSER_SOCKET_DIR", &sb.sockets)
-        .env("HOME", &sb.home)
-        .env("XDG_RUNTIME_DIR", &sb.xdg)
-        .env("TMPDIR", sb.path())
-        .env("PORTHOLE_AGENT_BROWSER", cli_path())
-        .output()
-        .expect("run porthole");
+    let out = sb.porthole(args).output().expect("run porthole");
     let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "porthole {args:?} prints JSON ({e}): {}{}",

@@ -162,6 +162,19 @@ impl Sandbox {
         cmd
     }
 
+    /// `porthole ARGS` with the sandbox's environment: its socket dir, home, XDG dir and
+    /// tmp dir, and the pinned CLI.
+    pub fn porthole(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_porthole"));
+        cmd.args(args)
+            .env("AGENT_BROWSER_SOCKET_DIR", &self.sockets)
+            .env("HOME", &self.home)
+            .env("XDG_RUNTIME_DIR", &self.xdg)
+            .env("TMPDIR", self.path())
+            .env("PORTHOLE_AGENT_BROWSER", cli_path());
+        cmd
+    }
+
     /// Pids of every agent-browser daemon whose environment points into this sandbox:
     /// the ones the tests started, and any that Porthole might wrongly have started.
     pub fn daemons(&self) -> Vec<u32> {

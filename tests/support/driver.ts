@@ -59,6 +59,15 @@ export async function launch(args: string[], env: NodeJS.ProcessEnv): Promise<Ap
   };
 }
 
+/** Starts the app on a sandbox's workspace, seeing only the sandbox's sessions. */
+export function launchOn(box: { workspace: string; sockets: string; home: string }): Promise<App> {
+  return launch([box.workspace], {
+    HOME: box.home,
+    AGENT_BROWSER_SOCKET_DIR: box.sockets,
+    XDG_RUNTIME_DIR: "",
+  });
+}
+
 export function byTestId(id: string) {
   return By.css(`[data-testid="${id}"]`);
 }
