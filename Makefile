@@ -13,7 +13,7 @@ BIN := target/debug/porthole
 UI_SOURCES := $(shell find ui/src ui/public -type f 2>/dev/null) ui/index.html ui/vite.config.ts
 WORKSPACE ?=
 
-.PHONY: setup ui app run test check test-rust test-ui test-e2e bindings screenshot clean
+.PHONY: setup ui app run test check test-rust test-ui test-e2e bindings screenshot bench clean
 
 setup:
 	@scripts/setup.sh
@@ -61,6 +61,10 @@ test-e2e: app
 ## Regenerates docs/screenshot.png from the real app under Xvfb.
 screenshot: app
 	PORTHOLE_SCREENSHOT=docs/screenshot.png scripts/e2e.sh
+
+## Measures the live path on a real session and writes the figures into docs/BENCHMARKS.md.
+bench: setup app
+	npx vite-node tests/bench/run.ts -- $(BENCH_ARGS)
 
 clean:
 	cargo clean

@@ -10,6 +10,9 @@ const COMMANDS: &[&str] = &[
     "detach",
     "attachment",
     "frame_painted",
+    "frame_channel",
+    "send_input",
+    "request_frame",
 ];
 
 fn main() {

@@ -8,7 +8,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+use ts_rs::TS;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -21,8 +23,41 @@ pub struct Cli {
     /// The workspace to open (the directory the agent works in). Default: the current directory.
     pub workspace: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub measure: MeasureArgs,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// How frame bytes travel from Rust to the window. An event always signals the frame;
+/// the variants differ in how its JPEG gets there. `docs/BENCHMARKS.md` has the
+/// measurements that chose the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum Transport {
+    /// The JPEG rides in the event, base64.
+    Event,
+    /// Raw bytes over a Tauri `Channel`.
+    Channel,
+    /// The window fetches the newest frame from the `frame:` URI scheme.
+    #[default]
+    Scheme,
+}
+
+/// Options for measuring the window, used by the benchmarks; hidden from `--help`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct MeasureArgs {
+    /// How frames travel to the window.
+    #[arg(long, value_enum, default_value_t, hide = true)]
+    pub transport: Transport,
+    /// Once the panel is Live, measure the frames it shows for this many seconds, write
+    /// the figures to `--measure-out` as JSON, and quit.
+    #[arg(long, value_name = "S", requires = "measure_out", hide = true)]
+    pub measure_seconds: Option<f64>,
+    #[arg(long, value_name = "FILE", requires = "measure_seconds", hide = true)]
+    pub measure_out: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -70,6 +105,9 @@ pub struct WatchArgs {
     /// The agent-browser CLI to use, should the stream need turning on.
     #[arg(long, value_name = "PATH")]
     pub agent_browser: Option<PathBuf>,
+    /// Write the last frame's JPEG to this file (for the benchmarks).
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub save_frame: Option<PathBuf>,
 }
 
 #[cfg(test)]
@@ -87,6 +125,24 @@ mod tests {
         let cli = Cli::try_parse_from(["porthole", "/tmp/ws"]).expect("parses");
         assert!(cli.command.is_none());
         assert_eq!(cli.workspace, Some(PathBuf::from("/tmp/ws")));
+        assert_eq!(cli.measure.transport, Transport::default());
+    }
+
+    #[test]
+    fn a_measurement_needs_both_a_duration_and_a_file() {
+        assert!(Cli::try_parse_from(["porthole", "--measure-seconds", "3"]).is_err());
+        let cli = Cli::try_parse_from([
+            "porthole",
+            "--transport",
+            "channel",
+            "--measure-seconds",
+            "3",
+            "--measure-out",
+            "/tmp/m.json",
+        ])
+        .expect("parses");
+        assert_eq!(cli.measure.transport, Transport::Channel);
+        assert_eq!(cli.measure.measure_seconds, Some(3.0));
     }
 
     #[test]

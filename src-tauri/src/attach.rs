@@ -25,7 +25,7 @@ use tokio_tungstenite::tungstenite::Message;
 use ts_rs::TS;
 
 use crate::agent_browser::cli::{AgentBrowserCli, CliError};
-use crate::agent_browser::protocol::{self, ClientMessage, ServerMessage, Tab};
+use crate::agent_browser::protocol::{self, ClientMessage, Input, ServerMessage, Tab};
 use crate::discovery::{Discovery, Session, SessionStatus};
 use crate::error::{Coded, UiError};
 use crate::frames::{now_ms, Frame, FrameStats};
@@ -124,7 +124,9 @@ pub struct Attachment {
     frames: watch::Receiver<Option<Arc<Frame>>>,
     page: watch::Receiver<PageInfo>,
     stats: Arc<Mutex<FrameStats>>,
+    shown: Arc<Mutex<FrameStats>>,
     acks: mpsc::UnboundedSender<u64>,
+    inputs: mpsc::UnboundedSender<Input>,
     /// Whether this attachment ran `stream enable`.
     enabled: Arc<Mutex<bool>>,
     task: JoinHandle<()>,
@@ -149,7 +151,9 @@ impl Attachment {
         let (frames_tx, frames) = watch::channel(None);
         let (page_tx, page) = watch::channel(PageInfo::default());
         let (acks, acks_rx) = mpsc::unbounded_channel();
+        let (inputs, inputs_rx) = mpsc::unbounded_channel();
         let stats = Arc::new(Mutex::new(FrameStats::new()));
+        let shown = Arc::new(Mutex::new(FrameStats::new()));
         let enabled = Arc::new(Mutex::new(false));
         let task = tokio::spawn(
             Task {
@@ -161,7 +165,9 @@ impl Attachment {
                 frames: frames_tx,
                 page: page_tx,
                 acks: acks_rx,
+                inputs: inputs_rx,
                 stats: stats.clone(),
+                shown: shown.clone(),
                 enabled: enabled.clone(),
             }
             .run(),
@@ -172,7 +178,9 @@ impl Attachment {
             frames,
             page,
             stats,
+            shown,
             acks,
+            inputs,
             enabled,
             task,
         }
@@ -200,6 +208,12 @@ impl Attachment {
         lock(&self.stats).clone()
     }
 
+    /// Statistics of the frames the consumer acked as shown (with [`AckMode::Consumer`]);
+    /// latency runs from capture to the ack. Frames acked by the timeout are not counted.
+    pub fn shown_stats(&self) -> FrameStats {
+        lock(&self.shown).clone()
+    }
+
     /// Whether Porthole turned the stream on for this attachment.
     pub fn enabled_stream(&self) -> bool {
         *lock(&self.enabled)
@@ -209,6 +223,42 @@ impl Attachment {
     pub fn ack(&self, seq: u64) {
         // Fails only when the task has ended, when there is nothing left to ack.
         let _ = self.acks.send(seq);
+    }
+}
+
+/// Why input did not reach the page.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("the page is not live; input is only sent to a live page")]
+    NotLive,
+    #[error("that input cannot be sent to a page")]
+    Invalid,
+}
+
+impl Coded for InputError {
+    fn code(&self) -> &'static str {
+        match self {
+            InputError::NotLive => "not_live",
+            InputError::Invalid => "invalid_input",
+        }
+    }
+
+    fn retryable(&self) -> bool {
+        matches!(self, InputError::NotLive)
+    }
+}
+
+impl Attachment {
+    /// Sends input to the page. Only while Live: input given while the stream is down
+    /// is refused rather than replayed later on a page that has moved on.
+    pub fn send_input(&self, input: Input) -> Result<(), InputError> {
+        if !input.is_valid() {
+            return Err(InputError::Invalid);
+        }
+        if !matches!(*self.state.borrow(), AttachState::Live { .. }) {
+            return Err(InputError::NotLive);
+        }
+        self.inputs.send(input).map_err(|_| InputError::NotLive)
     }
 }
 
@@ -232,7 +282,9 @@ struct Task {
     frames: watch::Sender<Option<Arc<Frame>>>,
     page: watch::Sender<PageInfo>,
     acks: mpsc::UnboundedReceiver<u64>,
+    inputs: mpsc::UnboundedReceiver<Input>,
     stats: Arc<Mutex<FrameStats>>,
+    shown: Arc<Mutex<FrameStats>>,
     enabled: Arc<Mutex<bool>>,
 }
 
@@ -344,6 +396,8 @@ impl Task {
         port: u16,
     ) -> Dropped {
         let (mut sink, mut stream) = socket.split();
+        // Input given while the stream was down is stale: drop it.
+        while self.inputs.try_recv().is_ok() {}
         let mut had_frames = false;
         let mut pending: Option<u64> = None;
         let ack_timer = tokio::time::sleep(Duration::from_secs(3600));
@@ -374,6 +428,19 @@ impl Task {
                 Some(seq) = self.acks.recv() => {
                     if pending.is_some_and(|p| seq >= p) {
                         ack_now = Some(seq);
+                        if let Some(frame) = self.frames.borrow().as_deref().filter(|f| f.seq == seq) {
+                            lock(&self.shown).record_shown(frame, now_ms());
+                        }
+                    }
+                }
+                Some(input) = self.inputs.recv() => {
+                    match serde_json::to_string(&input) {
+                        Ok(text) => {
+                            if let Err(e) = sink.send(Message::Text(text.into())).await {
+                                return dropped(format!("cannot send input: {e}"), had_frames);
+                            }
+                        }
+                        Err(error) => tracing::warn!(%error, "cannot serialize input"),
                     }
                 }
                 _ = &mut ack_timer, if pending.is_some() => {

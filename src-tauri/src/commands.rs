@@ -3,12 +3,16 @@
 //! `capabilities/main.json`, or the webview cannot call it.
 
 use serde::Serialize;
+use tauri::ipc::{Channel, InvokeResponseBody};
 use tauri::{AppHandle, State};
 use ts_rs::TS;
 
+use crate::agent_browser::protocol::Input;
+use crate::args::Transport;
 use crate::discovery::Report;
+use crate::error::Coded;
 use crate::error::UiError;
-use crate::events::AttachEvent;
+use crate::events::{self, AttachEvent};
 use crate::logging;
 use crate::state::AppState;
 
@@ -22,6 +26,8 @@ pub struct AppInfo {
     pub workspace: String,
     /// Where the log files are.
     pub log_dir: Option<String>,
+    /// How frame bytes reach the window.
+    pub transport: Transport,
 }
 
 #[tauri::command]
@@ -30,6 +36,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         workspace: state.workspace.display().to_string(),
         log_dir: logging::log_dir().map(|d| d.display().to_string()),
+        transport: state.transport,
     }
 }
 
@@ -67,5 +74,32 @@ pub fn attachment(state: State<'_, AppState>) -> Option<AttachEvent> {
 pub fn frame_painted(state: State<'_, AppState>, seq: u64) {
     if let Some(a) = state.attachment() {
         a.ack(seq);
+    }
+}
+
+/// The window's channel for frame bytes, used when the transport is `channel`.
+#[tauri::command]
+pub fn frame_channel(state: State<'_, AppState>, channel: Channel<InvokeResponseBody>) {
+    state.set_frame_channel(channel);
+}
+
+/// Pointer and keyboard input for the attached page.
+#[tauri::command]
+pub fn send_input(state: State<'_, AppState>, input: Input) -> Result<(), UiError> {
+    let attachment = state.attachment().ok_or_else(|| UiError {
+        code: "not_attached".into(),
+        message: "no session is attached, so there is no page to send input to".into(),
+        retryable: false,
+    })?;
+    attachment.send_input(input).map_err(|e| e.to_ui())
+}
+
+/// Sends the newest frame again. A window that loads after the attachment started
+/// missed it, and a still page may send no other for a long time.
+#[tauri::command]
+pub fn request_frame(app: AppHandle, state: State<'_, AppState>) {
+    let newest = state.attachment().and_then(|a| a.frames().borrow().clone());
+    if let Some(frame) = newest {
+        events::send_frame(&app, &frame);
     }
 }

@@ -3,20 +3,25 @@
 //! Event names are defined once, here; `ui/src/generated/events.ts` is written from
 //! the list in this module's test, so the TypeScript side cannot drift.
 //!
-//! Frames travel as the payload of the `frame` event, the daemon's base64 JPEG passed
-//! through untouched: one hop, no decode or re-encode in Rust. The window acks each
-//! frame with the `frame_painted` command once it is on screen, and only then does the
-//! daemon send the next one (see [`crate::attach`]).
+//! Each frame is signalled by a `frame` event. Its JPEG travels the way
+//! [`Transport`] says: inside the event as the daemon's base64, as raw bytes over the
+//! window's `Channel` (an 8-byte little-endian seq, then the JPEG), or fetched by the
+//! window from the `frame:` URI scheme (see [`crate::frame_scheme`]). The window acks
+//! each frame with the `frame_painted` command once it is on screen, and only then does
+//! the daemon send the next one (see [`crate::attach`]).
 
 use std::sync::Arc;
 
 use serde::Serialize;
+use tauri::ipc::InvokeResponseBody;
 use tauri::{AppHandle, Emitter, Manager};
 use ts_rs::TS;
 
 use crate::agent_browser::protocol::FrameMetadata;
+use crate::args::Transport;
 use crate::attach::{AttachState, Attachment, PageInfo};
 use crate::discovery::Session;
+use crate::frames::Frame;
 use crate::state::AppState;
 
 /// Payload: [`crate::discovery::Report`]. Sent whenever discovery changes.
@@ -54,9 +59,9 @@ impl AttachEvent {
 pub struct FrameEvent {
     #[ts(type = "number")]
     pub seq: u64,
-    /// The JPEG, base64.
-    #[ts(type = "string")]
-    pub jpeg: Arc<str>,
+    /// The JPEG, base64, when the transport is `event`.
+    #[ts(type = "string | null")]
+    pub jpeg: Option<Arc<str>>,
     pub metadata: FrameMetadata,
     /// When Porthole received it, epoch milliseconds.
     pub received_at_ms: f64,
@@ -64,8 +69,8 @@ pub struct FrameEvent {
 
 /// Pushes every discovery change to the window as a [`SESSIONS_CHANGED`] event, and
 /// lets auto-attach react to it.
-pub fn forward_discovery(app: &AppHandle, state: &AppState) {
-    let mut rx = state.subscribe();
+pub fn forward_discovery(app: &AppHandle) {
+    let mut rx = app.state::<AppState>().subscribe();
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         loop {
@@ -117,13 +122,7 @@ pub fn forward_attachment(
                 changed = frames.changed() => {
                     let frame = frames.borrow_and_update().clone();
                     if let (Ok(()), Some(frame)) = (&changed, frame) {
-                        let event = FrameEvent {
-                            seq: frame.seq,
-                            jpeg: frame.jpeg_base64.clone(),
-                            metadata: frame.metadata,
-                            received_at_ms: frame.received_at_ms,
-                        };
-                        send(FRAME, app.emit(FRAME, event));
+                        send_frame(&app, &frame);
                     }
                     changed.is_ok()
                 }
@@ -146,6 +145,38 @@ pub fn forward_attachment(
         // Let auto-attach follow a new session of the workspace.
         app.state::<AppState>().auto_attach(&app);
     })
+}
+
+/// Signals one frame to the window and sends its bytes the configured way.
+pub fn send_frame(app: &AppHandle, frame: &Frame) {
+    let state = app.state::<AppState>();
+    let event = FrameEvent {
+        seq: frame.seq,
+        jpeg: (state.transport == Transport::Event).then(|| frame.jpeg_base64.clone()),
+        metadata: frame.metadata,
+        received_at_ms: frame.received_at_ms,
+    };
+    if state.transport == Transport::Channel {
+        let Some(channel) = state.frame_channel() else {
+            return;
+        };
+        let jpeg = match frame.jpeg() {
+            Ok(jpeg) => jpeg,
+            Err(error) => {
+                tracing::warn!(%error, seq = frame.seq, "a frame is not valid base64; skipped");
+                return;
+            }
+        };
+        let mut bytes = Vec::with_capacity(8 + jpeg.len());
+        bytes.extend_from_slice(&frame.seq.to_le_bytes());
+        bytes.extend_from_slice(&jpeg);
+        if let Err(error) = channel.send(InvokeResponseBody::Raw(bytes)) {
+            tracing::warn!(%error, "cannot send a frame over the channel");
+        }
+    }
+    if let Err(error) = app.emit(FRAME, event) {
+        tracing::warn!(%error, event = FRAME, "cannot send to the window");
+    }
 }
 
 #[cfg(test)]

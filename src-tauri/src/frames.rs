@@ -7,7 +7,7 @@
 //! latencies (receive time minus capture time) for percentiles.
 
 use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use serde::Serialize;
@@ -72,6 +72,10 @@ pub struct Percentiles {
     pub p99: f64,
 }
 
+/// Latencies kept per attachment: about 2.7 hours at 60 fps (4.8 MB). Later frames are
+/// still counted, their latency no longer kept.
+const MAX_LATENCY_SAMPLES: usize = 600_000;
+
 /// Counts of one attachment's frames.
 #[derive(Debug, Clone)]
 pub struct FrameStats {
@@ -103,14 +107,48 @@ impl FrameStats {
         }
     }
 
+    /// Counts a frame as received, its latency being receive time minus capture time.
     pub fn record(&mut self, frame: &Frame) {
+        self.count(frame, frame.latency_ms());
+    }
+
+    /// Counts a frame as shown at `shown_at_ms` (epoch milliseconds), its latency being
+    /// that time minus capture time: glass-to-glass, as far as the consumer can tell.
+    pub fn record_shown(&mut self, frame: &Frame, shown_at_ms: f64) {
+        let latency = frame
+            .metadata
+            .timestamp_ms()
+            .map(|captured| (shown_at_ms - captured).max(0.0));
+        self.count(frame, latency);
+    }
+
+    fn count(&mut self, frame: &Frame, latency: Option<f64>) {
         let now = Instant::now();
         self.first_frame.get_or_insert(now);
         self.last_frame = Some(now);
         self.frames += 1;
         self.bytes += frame.jpeg_len() as u64;
-        if let Some(latency) = frame.latency_ms() {
+        if let Some(latency) = latency.filter(|_| self.latencies.len() < MAX_LATENCY_SAMPLES) {
             self.latencies.push(latency);
+        }
+    }
+
+    /// The figures of the frames counted after `earlier` (a copy of these same stats),
+    /// over `elapsed`.
+    pub fn summary_since(&self, earlier: &FrameStats, elapsed: Duration) -> FrameSummary {
+        let frames = self.frames.saturating_sub(earlier.frames);
+        let secs = elapsed.as_secs_f64();
+        let from = earlier.latencies.len().min(self.latencies.len());
+        FrameSummary {
+            frames,
+            fps: if secs > 0.0 {
+                frames as f64 / secs
+            } else {
+                0.0
+            },
+            first_frame_ms: None,
+            latency_ms: percentiles(&self.latencies[from..]),
+            bytes: self.bytes.saturating_sub(earlier.bytes),
         }
     }
 
@@ -137,6 +175,29 @@ impl FrameStats {
 
     pub fn latency(&self) -> Option<Percentiles> {
         percentiles(&self.latencies)
+    }
+}
+
+/// The figures of a [`FrameStats`], as reports print them.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FrameSummary {
+    pub frames: u64,
+    pub fps: f64,
+    pub first_frame_ms: Option<f64>,
+    pub latency_ms: Option<Percentiles>,
+    pub bytes: u64,
+}
+
+impl From<&FrameStats> for FrameSummary {
+    fn from(stats: &FrameStats) -> Self {
+        Self {
+            frames: stats.frames,
+            fps: stats.fps(),
+            first_frame_ms: stats.first_frame_ms(),
+            latency_ms: stats.latency(),
+            bytes: stats.bytes,
+        }
     }
 }
 
@@ -219,5 +280,28 @@ mod tests {
         assert!(stats.first_frame_ms().is_some());
         let p = stats.latency().expect("latencies");
         assert_eq!((p.p50, p.p99), (10.0, 30.0));
+    }
+
+    #[test]
+    fn a_summary_since_an_earlier_copy_counts_only_the_frames_after_it() {
+        let mut stats = FrameStats::new();
+        stats.record(&frame(1, "AAAA", Some(T), T + 500.0));
+        let earlier = stats.clone();
+        stats.record(&frame(2, "AAAAAAAA", Some(T), T + 10.0));
+        stats.record(&frame(3, "AAAA", Some(T), T + 20.0));
+        let s = stats.summary_since(&earlier, Duration::from_millis(500));
+        assert_eq!(s.frames, 2, "only the frames after the copy");
+        assert_eq!(s.fps, 4.0, "two frames in half a second");
+        assert_eq!(s.bytes, 6 + 3);
+        let p = s.latency_ms.expect("latencies");
+        assert_eq!(p.p99, 20.0, "the 500 ms frame before the copy is left out");
+    }
+
+    #[test]
+    fn shown_latency_runs_to_the_time_the_frame_was_shown() {
+        let mut stats = FrameStats::new();
+        stats.record_shown(&frame(1, "AAAA", Some(T), T + 10.0), T + 25.0);
+        let p = stats.latency().expect("a latency");
+        assert_eq!(p.p50, 25.0, "capture to shown, not capture to received");
     }
 }

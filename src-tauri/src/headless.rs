@@ -20,7 +20,7 @@ use crate::args::{SessionsArgs, WatchArgs};
 use crate::attach::{AckMode, AttachOptions, AttachState, Attachment};
 use crate::discovery::{Discovery, Report, Session, SessionStatus};
 use crate::error::{Coded, UiError};
-use crate::frames::Percentiles;
+use crate::frames::FrameSummary;
 use crate::stream_control::ensure_stream;
 
 /// Exit code of a command that ran and failed.
@@ -92,11 +92,8 @@ struct WatchReport {
     session: String,
     /// Whether the stream had to be turned on.
     stream_enabled: bool,
-    frames: u64,
-    fps: f64,
-    first_frame_ms: Option<f64>,
-    latency_ms: Option<Percentiles>,
-    bytes: u64,
+    #[serde(flatten)]
+    frames: FrameSummary,
     malformed: u64,
 }
 
@@ -134,16 +131,15 @@ pub async fn watch(args: WatchArgs) -> ExitCode {
     };
     let cli = AgentBrowserCli::locate(args.agent_browser.as_deref());
     let attachment = Attachment::start(session.clone(), discovery, cli, options);
-    let outcome = watch_until(&attachment, &args).await;
+    let mut outcome = watch_until(&attachment, &args).await;
+    if let (Ok(()), Some(path)) = (&outcome, &args.save_frame) {
+        outcome = save_last_frame(&attachment, path);
+    }
     let stats = attachment.stats();
     let out = WatchReport {
         session: session.name.clone(),
         stream_enabled: attachment.enabled_stream(),
-        frames: stats.frames,
-        fps: stats.fps(),
-        first_frame_ms: stats.first_frame_ms(),
-        latency_ms: stats.latency(),
-        bytes: stats.bytes,
+        frames: FrameSummary::from(&stats),
         malformed: stats.malformed,
     };
     drop(attachment);
@@ -152,7 +148,8 @@ pub async fn watch(args: WatchArgs) -> ExitCode {
             if args.json {
                 print_json(&out);
             } else {
-                let latency = out
+                let frames = &out.frames;
+                let latency = frames
                     .latency_ms
                     .map(|l| {
                         format!(
@@ -163,7 +160,7 @@ pub async fn watch(args: WatchArgs) -> ExitCode {
                     .unwrap_or_default();
                 println!(
                     "{}: {} frames, {:.1} fps{latency}, {} bytes",
-                    out.session, out.frames, out.fps, out.bytes
+                    out.session, frames.frames, frames.fps, frames.bytes
                 );
             }
             ExitCode::SUCCESS
@@ -208,6 +205,23 @@ async fn watch_until(attachment: &Attachment, args: &WatchArgs) -> Result<(), Ui
             _ => {}
         }
     }
+}
+
+fn save_last_frame(attachment: &Attachment, path: &Path) -> Result<(), UiError> {
+    let failed = |message: String| UiError {
+        code: "save_frame".into(),
+        message,
+        retryable: false,
+    };
+    let frame = attachment
+        .frames()
+        .borrow()
+        .clone()
+        .ok_or_else(|| failed("no frame arrived, so none was saved".into()))?;
+    let jpeg = frame
+        .jpeg()
+        .map_err(|e| failed(format!("the last frame is not valid base64: {e}")))?;
+    std::fs::write(path, jpeg).map_err(|e| failed(format!("cannot write {}: {e}", path.display())))
 }
 
 fn ended(reason: &str) -> UiError {

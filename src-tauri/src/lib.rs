@@ -6,7 +6,7 @@
 //!   [`discovery`] (which sessions exist and whose they are, kept current by a watch),
 //!   [`stream_control`] (making a stream attachable), [`headless`] (the subcommands),
 //!   [`error`], [`args`], [`logging`];
-//! - shell: `commands`, `events`, `window`, `tray`, wired together by [`run_gui`] here.
+//! - shell: `commands`, `events`, `frame_scheme`, `measure`, `window`, `tray`, wired together by [`run_gui`] here.
 //!
 //! Only the shell modules use Tauri types, so the core is tested and benchmarked
 //! without a window.
@@ -24,6 +24,8 @@ pub mod stream_control;
 mod commands;
 mod display;
 mod events;
+mod frame_scheme;
+mod measure;
 mod state;
 mod tray;
 mod window;
@@ -31,7 +33,7 @@ mod window;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use args::Command;
+use args::{Command, MeasureArgs};
 use tauri::Manager;
 
 /// Runs a headless subcommand on a fresh tokio runtime.
@@ -53,12 +55,16 @@ pub fn run_headless(command: Command) -> ExitCode {
 }
 
 /// Opens the window on `workspace` (default: the current directory).
-pub fn run_gui(workspace: Option<PathBuf>) -> ExitCode {
+pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
     if let Err(message) = display::check() {
         eprintln!("porthole: {message}");
         return ExitCode::from(2);
     }
+    let software_renderer = display::choose_renderer();
     let _log_guard = logging::init_gui();
+    if software_renderer {
+        tracing::info!("no GPU render node: WebKit's DMA-BUF renderer is turned off");
+    }
     let workspace = workspace
         .or_else(|| std::env::current_dir().ok())
         .map(|w| discovery::resolve(&w));
@@ -75,14 +81,22 @@ pub fn run_gui(workspace: Option<PathBuf>) -> ExitCode {
             commands::attach,
             commands::detach,
             commands::attachment,
-            commands::frame_painted
+            commands::frame_painted,
+            commands::frame_channel,
+            commands::send_input,
+            commands::request_frame
         ])
+        .register_asynchronous_uri_scheme_protocol(frame_scheme::SCHEME, frame_scheme::handle)
         .setup(move |app| {
-            let state = state::AppState::start(workspace)?;
-            events::forward_discovery(app.handle(), &state);
-            app.manage(state);
+            // Managed before anything that reads it starts: the forwarder's task may run
+            // at once, on another thread.
+            app.manage(state::AppState::start(workspace, measure.transport)?);
+            events::forward_discovery(app.handle());
             window::create_main(app.handle())?;
             tray::install(app.handle());
+            if let (Some(seconds), Some(out)) = (measure.measure_seconds, measure.measure_out) {
+                measure::start(app.handle(), seconds, out);
+            }
             Ok(())
         })
         .build(tauri::generate_context!("../tauri.conf.json"));

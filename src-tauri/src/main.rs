@@ -9,7 +9,7 @@ use porthole::args::Cli;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        None => porthole::run_gui(cli.workspace),
+        None => porthole::run_gui(cli.workspace, cli.measure),
         Some(command) => porthole::run_headless(command),
     }
 }

@@ -4,10 +4,12 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use tauri::ipc::{Channel, InvokeResponseBody};
 use tauri::AppHandle;
 use tokio::sync::watch;
 
 use crate::agent_browser::cli::AgentBrowserCli;
+use crate::args::Transport;
 use crate::attach::{AttachOptions, Attachment};
 use crate::discovery::watch::{DiscoveryWatch, WatchOptions};
 use crate::discovery::{Discovery, Report, Session};
@@ -16,8 +18,12 @@ use crate::events;
 
 pub struct AppState {
     pub workspace: PathBuf,
+    /// How frame bytes reach the window.
+    pub transport: Transport,
     discovery: DiscoveryWatch,
     attached: Mutex<Option<Attached>>,
+    /// The window's frame channel, with [`Transport::Channel`].
+    frame_channel: Mutex<Option<Channel<InvokeResponseBody>>>,
 }
 
 /// The attachment on screen and the task that forwards it to the window.
@@ -34,15 +40,20 @@ impl Drop for Attached {
 
 impl AppState {
     /// Starts discovery on Tauri's tokio runtime.
-    pub fn start(workspace: PathBuf) -> Result<Self, Box<dyn std::error::Error>> {
+    pub fn start(
+        workspace: PathBuf,
+        transport: Transport,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
         let discovery = Discovery::new()?;
         let watch = tauri::async_runtime::block_on(async {
             DiscoveryWatch::spawn(discovery, WatchOptions::default())
         });
         Ok(Self {
             workspace,
+            transport,
             discovery: watch,
             attached: Mutex::new(None),
+            frame_channel: Mutex::new(None),
         })
     }
 
@@ -52,6 +63,18 @@ impl AppState {
 
     pub fn subscribe(&self) -> watch::Receiver<Arc<Vec<Session>>> {
         self.discovery.subscribe()
+    }
+
+    /// Where frame bytes go with [`Transport::Channel`]; a reloaded window replaces it.
+    pub fn set_frame_channel(&self, channel: Channel<InvokeResponseBody>) {
+        *self.frame_channel.lock().unwrap_or_else(|p| p.into_inner()) = Some(channel);
+    }
+
+    pub fn frame_channel(&self) -> Option<Channel<InvokeResponseBody>> {
+        self.frame_channel
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     fn slot(&self) -> std::sync::MutexGuard<'_, Option<Attached>> {

@@ -6,6 +6,7 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use porthole::agent_browser::protocol::{Input, MouseButton, MouseEventType, MouseInput};
 use porthole::attach::{AckMode, AttachOptions, AttachState, Attachment};
 use porthole::frames::Frame;
 
@@ -258,5 +259,66 @@ fn watch_ends_with_a_clear_error_when_the_daemon_dies() {
             .as_str()
             .is_some_and(|m| m.contains("not running")),
         "{json}"
+    );
+}
+
+fn input_page() -> String {
+    let page =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/pages/input/index.html");
+    format!(
+        "file://{}",
+        page.canonicalize().expect("input page").display()
+    )
+}
+
+fn click(kind: MouseEventType, x: f64, y: f64) -> Input {
+    Input::InputMouse(MouseInput {
+        event_type: kind,
+        x,
+        y,
+        button: MouseButton::Left,
+        click_count: 1,
+        delta_x: 0.0,
+        delta_y: 0.0,
+        modifiers: 0,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn input_reaches_the_page_only_while_live() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    sb.start("typed", &ws);
+    let out = sb.agent("typed", &["open", &input_page()]);
+    assert!(out.status.success(), "open the input page: {out:?}");
+    let session = find(&sb.report(&ws), "typed").clone();
+    let attachment = Attachment::start(session, sb.discovery(), Ok(cli()), options());
+    assert!(
+        attachment
+            .send_input(click(MouseEventType::MousePressed, 1.0, 1.0))
+            .is_err(),
+        "input before the page is live is refused, not queued"
+    );
+    wait_state(&attachment, "live", Duration::from_secs(15), |s| {
+        matches!(s, AttachState::Live { .. })
+    })
+    .await;
+    for kind in [MouseEventType::MousePressed, MouseEventType::MouseReleased] {
+        attachment
+            .send_input(click(kind, 300.0, 180.0))
+            .expect("a live page takes input");
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let clicks = loop {
+        let out = sb.agent("typed", &["eval", "JSON.stringify(window.__clicks)"]);
+        let text = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        if text.contains('{') || Instant::now() > deadline {
+            break text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(
+        clicks.contains(r#"\"x\":300"#) || clicks.contains(r#""x":300"#),
+        "the click landed at (300, 180) on the page: {clicks}"
     );
 }

@@ -1,10 +1,11 @@
 // The one module that talks to Tauri. Types come from the Rust side (ui/src/generated,
 // written by `cargo test`); nothing here redefines them.
-import { invoke } from "@tauri-apps/api/core";
+import { invoke, type Channel } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AppInfo } from "./generated/AppInfo";
 import type { AttachEvent } from "./generated/AttachEvent";
 import type { FrameEvent } from "./generated/FrameEvent";
+import type { Input } from "./generated/Input";
 import type { PageInfo } from "./generated/PageInfo";
 import type { Report } from "./generated/Report";
 import type { UiError } from "./generated/UiError";
@@ -18,6 +19,9 @@ export const attach = (sessionId: string) => invoke<void>("attach", { sessionId 
 export const detach = () => invoke<void>("detach");
 export const currentAttachment = () => invoke<AttachEvent | null>("attachment");
 export const framePainted = (seq: number) => invoke<void>("frame_painted", { seq });
+export const requestFrame = () => invoke<void>("request_frame");
+export const sendInput = (input: Input) => invoke<void>("send_input", { input });
+export const registerFrameChannel = (channel: Channel<ArrayBuffer>) => invoke<void>("frame_channel", { channel });
 
 function on<T>(name: string, handler: (payload: T) => void): Promise<UnlistenFn> {
   return listen<T>(name, (event) => handler(event.payload));

@@ -6,6 +6,9 @@ import {
   errorMessage,
   framePainted,
   listSessions,
+  registerFrameChannel,
+  requestFrame,
+  sendInput,
   onAttachState,
   onFrame,
   onPageInfo,
@@ -15,6 +18,8 @@ import {
 } from "./ipc";
 import { installSplit } from "./layout/split";
 import { Painter } from "./panel/painter";
+import { loaderFor } from "./panel/transport";
+import { installViewport } from "./panel/viewport";
 import { renderAttach, renderIdle, renderPage, renderReadout, type PanelElements } from "./panel/panel";
 import { renderError, renderSessions } from "./sidebar/sessions";
 
@@ -45,10 +50,29 @@ async function boot(): Promise<void> {
     attach(sessionId).catch((error) => renderError(sessions, errorMessage(error)));
   };
   const actions = { retry: choose };
-  const painter = new Painter(panel.screen, (seq) => {
+  const info = await appInfo();
+  const painter = new Painter(panel.screen, loaderFor(info.transport, registerFrameChannel), (seq) => {
     framePainted(seq).catch(() => undefined);
     if (attached?.state.state === "live") panel.screen.hidden = false;
   });
+  // Watch only: remembered per workspace.
+  const lock = byTestId<HTMLButtonElement>("lock");
+  const lockKey = `porthole.watchOnly:${info.workspace}`;
+  const setLocked = (locked: boolean) => {
+    lock.setAttribute("aria-pressed", String(locked));
+    byTestId("viewport").classList.toggle("locked", locked);
+    window.localStorage.setItem(lockKey, locked ? "1" : "0");
+  };
+  setLocked(window.localStorage.getItem(lockKey) === "1");
+  lock.addEventListener("click", () => setLocked(lock.getAttribute("aria-pressed") !== "true"));
+  installViewport(byTestId("viewport"), panel.screen, byTestId<HTMLTextAreaElement>("keys"), {
+    geometry: () => painter.geometry(),
+    enabled: () => attached?.state.state === "live" && lock.getAttribute("aria-pressed") !== "true",
+    send: (input) => {
+      sendInput(input).catch((error) => console.warn("input not sent:", errorMessage(error)));
+    },
+  });
+
   const showSessions = (next: Report) => {
     report = next;
     renderSessions(sessions, next, attached?.session.id ?? null, choose);
@@ -77,7 +101,6 @@ async function boot(): Promise<void> {
   }, 500);
 
   try {
-    const info = await appInfo();
     const name = info.workspace.split("/").filter(Boolean).pop() ?? info.workspace;
     byTestId("workspace-name").textContent = name;
     const path = byTestId("workspace-path");
@@ -90,7 +113,11 @@ async function boot(): Promise<void> {
     if (info.logDir) about.title = `Logs: ${info.logDir}`;
     showSessions(await listSessions());
     const current = await currentAttachment();
-    if (current) showAttach(current);
+    if (current) {
+      showAttach(current);
+      // The newest frame may have been sent before this page listened.
+      await requestFrame();
+    }
   } catch (error) {
     renderError(sessions, errorMessage(error));
   }

@@ -112,6 +112,105 @@ pub enum ClientMessage {
     Ack { seq: u64 },
 }
 
+/// Input for the page, as the panel sends it and the daemon takes it: coordinates in
+/// CSS pixels of the page viewport, modifiers as CDP's bit set (Alt 1, Ctrl 2, Meta 4,
+/// Shift 8). The same type crosses the window's IPC and goes on the wire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Input {
+    InputMouse(MouseInput),
+    InputKeyboard(KeyInput),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct MouseInput {
+    pub event_type: MouseEventType,
+    pub x: f64,
+    pub y: f64,
+    pub button: MouseButton,
+    pub click_count: u32,
+    #[serde(default)]
+    pub delta_x: f64,
+    #[serde(default)]
+    pub delta_y: f64,
+    #[serde(default)]
+    pub modifiers: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum MouseEventType {
+    MousePressed,
+    MouseReleased,
+    MouseMoved,
+    MouseWheel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum MouseButton {
+    None,
+    Left,
+    Middle,
+    Right,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KeyInput {
+    pub event_type: KeyEventType,
+    pub key: String,
+    pub code: String,
+    /// What the key types, if anything: `"\r"` for Enter, the composed text for `char`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub text: Option<String>,
+    pub windows_virtual_key_code: u32,
+    #[serde(default)]
+    pub modifiers: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum KeyEventType {
+    /// A key that types text.
+    KeyDown,
+    /// A key that types nothing (arrows, Backspace, shortcuts).
+    RawKeyDown,
+    KeyUp,
+    /// Text without a key: IME composition, paste.
+    Char,
+}
+
+impl Input {
+    /// Whether the event is one the page can take: finite coordinates and deltas, a
+    /// click count a person can make, text no longer than a paste.
+    pub fn is_valid(&self) -> bool {
+        match self {
+            Input::InputMouse(m) => {
+                [m.x, m.y, m.delta_x, m.delta_y]
+                    .iter()
+                    .all(|v| v.is_finite())
+                    && m.x >= 0.0
+                    && m.y >= 0.0
+                    && m.click_count <= 3
+            }
+            Input::InputKeyboard(k) => {
+                k.key.len() <= 64
+                    && k.code.len() <= 64
+                    && k.text.as_ref().is_none_or(|t| t.len() <= 1 << 20)
+            }
+        }
+    }
+}
+
 /// Parses one text message.
 pub fn parse(text: &str) -> Result<ServerMessage, serde_json::Error> {
     serde_json::from_str(text)
@@ -174,6 +273,69 @@ mod tests {
             "a frame without its fields is an error, not a frame"
         );
         assert!(parse(r#"{"seq":1}"#).is_err(), "a message without a type");
+    }
+
+    #[test]
+    fn input_serializes_as_the_daemon_expects() {
+        let click = Input::InputMouse(MouseInput {
+            event_type: MouseEventType::MousePressed,
+            x: 10.5,
+            y: 20.0,
+            button: MouseButton::Left,
+            click_count: 2,
+            delta_x: 0.0,
+            delta_y: 0.0,
+            modifiers: 8,
+        });
+        assert_eq!(
+            serde_json::to_value(&click).expect("json"),
+            serde_json::json!({"type":"input_mouse","eventType":"mousePressed","x":10.5,"y":20.0,"button":"left","clickCount":2,"deltaX":0.0,"deltaY":0.0,"modifiers":8})
+        );
+        let enter = Input::InputKeyboard(KeyInput {
+            event_type: KeyEventType::KeyDown,
+            key: "Enter".into(),
+            code: "Enter".into(),
+            text: Some("\r".into()),
+            windows_virtual_key_code: 13,
+            modifiers: 0,
+        });
+        assert_eq!(
+            serde_json::to_value(&enter).expect("json"),
+            serde_json::json!({"type":"input_keyboard","eventType":"keyDown","key":"Enter","code":"Enter","text":"\r","windowsVirtualKeyCode":13,"modifiers":0})
+        );
+        let arrow = Input::InputKeyboard(KeyInput {
+            event_type: KeyEventType::RawKeyDown,
+            key: "ArrowLeft".into(),
+            code: "ArrowLeft".into(),
+            text: None,
+            windows_virtual_key_code: 37,
+            modifiers: 0,
+        });
+        let json = serde_json::to_value(&arrow).expect("json");
+        assert!(
+            json.get("text").is_none(),
+            "a key that types nothing sends no text"
+        );
+    }
+
+    #[test]
+    fn input_from_the_window_is_checked() {
+        let mouse = |x: f64, clicks: u32| {
+            Input::InputMouse(MouseInput {
+                event_type: MouseEventType::MouseMoved,
+                x,
+                y: 1.0,
+                button: MouseButton::None,
+                click_count: clicks,
+                delta_x: 0.0,
+                delta_y: 0.0,
+                modifiers: 0,
+            })
+        };
+        assert!(mouse(5.0, 0).is_valid());
+        assert!(!mouse(f64::NAN, 0).is_valid(), "NaN never reaches the page");
+        assert!(!mouse(-1.0, 0).is_valid(), "no negative coordinates");
+        assert!(!mouse(5.0, 9).is_valid(), "no nine-fold clicks");
     }
 
     #[test]

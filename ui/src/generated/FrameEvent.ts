@@ -6,9 +6,9 @@ import type { FrameMetadata } from "./FrameMetadata";
  */
 export type FrameEvent = { seq: number, 
 /**
- * The JPEG, base64.
+ * The JPEG, base64, when the transport is `event`.
  */
-jpeg: string, metadata: FrameMetadata, 
+jpeg: string | null, metadata: FrameMetadata, 
 /**
  * When Porthole received it, epoch milliseconds.
  */

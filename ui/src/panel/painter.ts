@@ -3,6 +3,8 @@
 // `onPainted`) once it is on the canvas, which lets the daemon send the next one.
 import type { FrameEvent } from "../generated/FrameEvent";
 import { fitFrame } from "./fit";
+import type { FrameGeometry } from "./input";
+import type { Decoded, Loader } from "./transport";
 
 export interface PaintStats {
   fps: number;
@@ -15,9 +17,11 @@ export class Painter {
   private paintTimes: number[] = [];
   private lastLatency: number | null = null;
   private natural = { width: 0, height: 0 };
+  private deviceWidth = 0;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
+    private readonly load: Loader,
     private readonly onPainted: (seq: number) => void,
   ) {
     new ResizeObserver(() => this.layout()).observe(canvas.parentElement ?? canvas);
@@ -33,9 +37,16 @@ export class Painter {
     return { fps: this.paintTimes.length, latencyMs: this.lastLatency };
   }
 
+  /** The frame on the canvas, for mapping input onto the page; null before the first. */
+  geometry(): FrameGeometry | null {
+    if (this.natural.width === 0) return null;
+    return { imageWidth: this.natural.width, imageHeight: this.natural.height, deviceWidth: this.deviceWidth };
+  }
+
   clear(): void {
     this.waiting = null;
     this.natural = { width: 0, height: 0 };
+    this.deviceWidth = 0;
     this.canvas.getContext("2d")?.clearRect(0, 0, this.canvas.width, this.canvas.height);
   }
 
@@ -44,17 +55,19 @@ export class Painter {
     while (this.waiting) {
       const frame = this.waiting;
       this.waiting = null;
-      const image = new Image();
-      image.src = `data:image/jpeg;base64,${frame.jpeg}`;
+      let image: Decoded | null;
       try {
-        // Decodes off the main thread where the webview can.
-        await image.decode();
+        image = await this.load(frame);
       } catch {
-        // A frame that does not decode is skipped; ack it so the stream goes on.
+        // A frame that does not load or decode is skipped; ack it so the stream goes on.
         this.onPainted(frame.seq);
         continue;
       }
+      // A newer frame took its place before its bytes came; that one will be acked.
+      if (!image) continue;
       this.paint(image);
+      this.deviceWidth = frame.metadata.deviceWidth;
+      image.close();
       const captured = frame.metadata.timestamp;
       this.lastLatency = captured ? Math.max(0, Date.now() - captured) : null;
       this.paintTimes.push(performance.now());
@@ -63,8 +76,7 @@ export class Painter {
     this.busy = false;
   }
 
-  private paint(image: HTMLImageElement): void {
-    const { naturalWidth: width, naturalHeight: height } = image;
+  private paint({ image, width, height }: Decoded): void {
     if (width !== this.natural.width || height !== this.natural.height) {
       this.natural = { width, height };
       this.canvas.width = width;

@@ -1,0 +1,121 @@
+// The person's pointer and keyboard, in the real webview, reaching a real agent-browser
+// session's page (tests/pages/input): what the page saw is read back with
+// `agent-browser eval`.
+import { join } from "node:path";
+import { Key } from "selenium-webdriver";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { agentBrowser, closeAll, ROOT, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
+import { byTestId, launchOn, waitForText, type App } from "../support/driver";
+
+const INPUT_PAGE = `file://${join(ROOT, "tests/pages/input/index.html")}`;
+const box = sandbox("input");
+let app: App;
+let page: AgentSession;
+
+beforeAll(async () => {
+  page = await startSession("e2e-input", box.workspace, box.sockets, INPUT_PAGE);
+  app = await launchOn(box);
+  await waitForText(app.driver, "panel-badge", (t) => t === "Live", 30_000);
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await closeAll();
+});
+
+/** Evaluates `expression` in the agent's page and parses its JSON value. */
+async function inPage<T>(expression: string): Promise<T> {
+  const out = await agentBrowser(page, "--json", "eval", `JSON.stringify(${expression})`);
+  const parsed = JSON.parse(out) as { success: boolean; data?: { result?: unknown }; error?: string };
+  if (!parsed.success) throw new Error(`eval failed: ${parsed.error}`);
+  const result = parsed.data?.result;
+  return JSON.parse(typeof result === "string" ? result : JSON.stringify(result)) as T;
+}
+
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeout = 5_000): Promise<T> {
+  const end = Date.now() + timeout;
+  let last = await read();
+  while (!ok(last) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 150));
+    last = await read();
+  }
+  if (!ok(last)) throw new Error(`${what}; last seen: ${JSON.stringify(last)}`);
+  return last;
+}
+
+/** Where page CSS pixel (x, y) is on the canvas, as an offset from its centre (WebDriver's origin). */
+async function onCanvas(x: number, y: number): Promise<{ x: number; y: number }> {
+  const g = await app.driver.executeScript<{ w: number; h: number; iw: number; ih: number }>(`
+    const c = document.querySelector('[data-testid="screen"]');
+    const r = c.getBoundingClientRect();
+    return { w: r.width, h: r.height, iw: c.width, ih: c.height };
+  `);
+  // The session's frames are at device scale 1: image pixels are page CSS pixels.
+  return { x: Math.round((x * g.w) / g.iw - g.w / 2), y: Math.round((y * g.h) / g.ih - g.h / 2) };
+}
+
+const canvas = () => app.driver.findElement(byTestId("screen"));
+
+async function clickAt(x: number, y: number): Promise<void> {
+  const at = await onCanvas(x, y);
+  await app.driver.actions().move({ origin: await canvas(), ...at }).click().perform();
+}
+
+describe("input from the panel", () => {
+  it("lands a click on the element under the pointer, within 2 CSS px", async () => {
+    await clickAt(300, 180);
+    const clicks = await until(() => inPage<Array<{ x: number; y: number }>>("window.__clicks"), (c) => c.length > 0, "the click never reached the page");
+    expect(Math.abs(clicks[0].x - 300), `x ${clicks[0].x}`).toBeLessThanOrEqual(2);
+    expect(Math.abs(clicks[0].y - 180), `y ${clicks[0].y}`).toBeLessThanOrEqual(2);
+  });
+
+  it("types into a field and submits the form with Enter", async () => {
+    await clickAt(200, 335);
+    await until(() => inPage<string>("document.activeElement.id"), (id) => id === "field", "the click did not focus the field");
+    await app.driver.actions().sendKeys("hello", Key.ENTER).perform();
+    const submitted = await until(() => inPage<string | null>("window.__submitted"), (v) => v !== null, "the form was never submitted");
+    expect(submitted, "the typed text, submitted by Enter").toBe("hello");
+  });
+
+  it("applies :hover styles when the pointer rests on an element", async () => {
+    const at = await onCanvas(640, 120);
+    await app.driver.actions().move({ origin: await canvas(), ...at }).perform();
+    const colour = await until(
+      () => inPage<string>("getComputedStyle(document.getElementById('hover')).backgroundColor"),
+      (c) => c === "rgb(255, 0, 0)",
+      "the hover style never applied",
+    );
+    expect(colour).toBe("rgb(255, 0, 0)");
+  });
+
+  it("selects a word on double click", async () => {
+    const at = await onCanvas(655, 232);
+    await app.driver.actions().move({ origin: await canvas(), ...at }).doubleClick().perform();
+    const selected = await until(() => inPage<string>("getSelection().toString().trim()"), (s) => s.length > 0, "nothing was selected");
+    expect(selected, "the word under the pointer").toBe("bravo");
+  });
+
+  it("scrolls the page with the wheel", async () => {
+    // A wheel event on the canvas, as the webview delivers one (three lines down).
+    await app.driver.executeScript(`
+      const c = document.querySelector('[data-testid="screen"]');
+      const r = c.getBoundingClientRect();
+      c.dispatchEvent(new WheelEvent("wheel", { deltaY: 3, deltaMode: 1, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));
+    `);
+    const scrolled = await until(() => inPage<number>("window.scrollY"), (y) => y > 0, "the page did not scroll");
+    expect(scrolled, "three lines of 40 px").toBe(120);
+    await agentBrowser(page, "eval", "window.scrollTo(0, 0)");
+  });
+
+  it("sends nothing to the page while Watch only is on", async () => {
+    await app.driver.findElement(byTestId("lock")).click();
+    expect(await app.driver.findElement(byTestId("lock")).getAttribute("aria-pressed")).toBe("true");
+    const before = await inPage<string[]>("window.__events");
+    await clickAt(300, 180);
+    await app.driver.actions().sendKeys("x").perform();
+    await new Promise((r) => setTimeout(r, 1_000));
+    const after = await inPage<string[]>("window.__events");
+    expect(after.slice(before.length), "no event reached the page").toEqual([]);
+    await app.driver.findElement(byTestId("lock")).click();
+  });
+});
