@@ -13,6 +13,8 @@ const COMMANDS: &[&str] = &[
     "frame_channel",
     "send_input",
     "request_frame",
+    "navigate",
+    "open_external",
 ];
 
 fn main() {

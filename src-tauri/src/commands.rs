@@ -7,7 +7,10 @@ use tauri::ipc::{Channel, InvokeResponseBody};
 use tauri::{AppHandle, State};
 use ts_rs::TS;
 
+use crate::agent_browser::cli::AgentBrowserCli;
 use crate::agent_browser::protocol::Input;
+use crate::discovery::Discovery;
+use crate::navigation::{self, NavAction, NavError};
 use crate::args::Transport;
 use crate::discovery::Report;
 use crate::error::Coded;
@@ -102,4 +105,49 @@ pub fn request_frame(app: AppHandle, state: State<'_, AppState>) {
     if let Some(frame) = newest {
         events::send_frame(&app, &frame);
     }
+}
+
+/// Back, forward, reload, open a URL, or switch, open and close tabs, through the
+/// attached session's agent-browser CLI.
+#[tauri::command]
+pub async fn navigate(state: State<'_, AppState>, action: NavAction) -> Result<(), UiError> {
+    let attachment = state.attachment().ok_or_else(|| UiError {
+        code: "not_attached".into(),
+        message: "no session is attached, so there is no browser to drive".into(),
+        retryable: false,
+    })?;
+    let cli = AgentBrowserCli::locate(None).map_err(|e| NavError::from(e).to_ui())?;
+    let mut discovery = Discovery::new().map_err(|e| UiError {
+        code: "process_table".into(),
+        message: format!("cannot read the process table: {e}"),
+        retryable: false,
+    })?;
+    navigation::run(&cli, &mut discovery, attachment.session(), &action)
+        .await
+        .map_err(|e| e.to_ui())
+}
+
+/// Opens the page's address in the person's own browser. Only web and file addresses:
+/// a page's `javascript:` or `data:` URL is never handed to the desktop.
+#[tauri::command]
+pub fn open_external(app: AppHandle, url: String) -> Result<(), UiError> {
+    use tauri_plugin_opener::OpenerExt;
+    let lower = url.to_ascii_lowercase();
+    if !["http://", "https://", "file://"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
+        return Err(UiError {
+            code: "invalid_url".into(),
+            message: format!("only web and file addresses open in your browser, not “{url}”"),
+            retryable: false,
+        });
+    }
+    app.opener()
+        .open_url(&url, None::<&str>)
+        .map_err(|e| UiError {
+            code: "open_failed".into(),
+            message: format!("your browser could not be opened: {e}"),
+            retryable: true,
+        })
 }

@@ -4,7 +4,9 @@
 //!
 //! - core: [`agent_browser`] (session files, the typed CLI, the stream's HTTP side),
 //!   [`discovery`] (which sessions exist and whose they are, kept current by a watch),
-//!   [`stream_control`] (making a stream attachable), [`headless`] (the subcommands),
+//!   [`stream_control`] (making a stream attachable), [`attach`] and [`frames`] (the
+//!   stream client and frame pump), [`navigation`] (toolbar and tabs through the CLI),
+//!   [`headless`] (the subcommands),
 //!   [`error`], [`args`], [`logging`];
 //! - shell: `commands`, `events`, `frame_scheme`, `measure`, `window`, `tray`, wired together by [`run_gui`] here.
 //!
@@ -19,6 +21,7 @@ pub mod error;
 pub mod frames;
 pub mod headless;
 pub mod logging;
+pub mod navigation;
 pub mod stream_control;
 
 mod commands;
@@ -84,8 +87,11 @@ pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
             commands::frame_painted,
             commands::frame_channel,
             commands::send_input,
-            commands::request_frame
+            commands::request_frame,
+            commands::navigate,
+            commands::open_external
         ])
+        .plugin(tauri_plugin_opener::init())
         .register_asynchronous_uri_scheme_protocol(frame_scheme::SCHEME, frame_scheme::handle)
         .setup(move |app| {
             // Managed before anything that reads it starts: the forwarder's task may run

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentBrowser, closeAll, pidOf, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
-import { launchOn, waitForText, type App } from "../support/driver";
+import { launchOn, waitForText, waitForValue, type App } from "../support/driver";
 
 const box = sandbox("panel");
 let app: App;
@@ -49,8 +49,8 @@ describe("the Browser panel", () => {
   it("shows the workspace's session live without a click", async () => {
     await waitForText(app.driver, "panel-badge", (t) => t === "Live", 20_000);
     expect(await waitForText(app.driver, "panel-session", (t) => t === "e2e-live")).toBe("e2e-live");
-    const title = await waitForText(app.driver, "page-url", (t) => t.includes("demo/index.html"));
-    expect(title, "the header shows the page's URL").toContain("file://");
+    const url = await waitForValue(app.driver, "url-field", (t) => t.includes("demo/index.html"));
+    expect(url, "the URL field shows the page's URL").toContain("file://");
     // The readout counts frames painted in the last second, so it can read "0 fps" for a
     // moment after the badge turns Live on a slow machine; wait for a painted frame.
     const readout = await waitForText(app.driver, "readout", (t) => /[1-9]\d* fps · \d+ ms/.test(t), 15_000);

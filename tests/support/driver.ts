@@ -77,21 +77,41 @@ export function byTestId(id: string) {
  * `textContent`: WebKitWebDriver's visible-text algorithm drops elements that clip their
  * overflow (every ellipsis in the UI), though a person sees them.
  */
-export async function waitForText(
+export function waitForText(
   driver: WebDriver,
   id: string,
   check: (text: string) => boolean,
   timeout = 10_000,
 ): Promise<string> {
+  return waitForProperty(driver, id, "textContent", check, timeout);
+}
+
+/** Waits until a form field's value satisfies `check`, and returns it. */
+export function waitForValue(
+  driver: WebDriver,
+  id: string,
+  check: (value: string) => boolean,
+  timeout = 10_000,
+): Promise<string> {
+  return waitForProperty(driver, id, "value", check, timeout);
+}
+
+async function waitForProperty(
+  driver: WebDriver,
+  id: string,
+  property: "textContent" | "value",
+  check: (text: string) => boolean,
+  timeout: number,
+): Promise<string> {
   const element: WebElement = await driver.wait(until.elementLocated(byTestId(id)), timeout);
   let last = "";
   await driver
     .wait(async () => {
-      last = await driver.executeScript<string>("return arguments[0].textContent", element);
+      last = await driver.executeScript<string>(`return arguments[0].${property}`, element);
       return check(last);
     }, timeout)
     .catch(() => {
-      throw new Error(`${id} never showed the expected text; it showed: ${JSON.stringify(last)}`);
+      throw new Error(`${id} never showed the expected ${property}; it showed: ${JSON.stringify(last)}`);
     });
   return last;
 }

@@ -6,6 +6,7 @@ import type { AppInfo } from "./generated/AppInfo";
 import type { AttachEvent } from "./generated/AttachEvent";
 import type { FrameEvent } from "./generated/FrameEvent";
 import type { Input } from "./generated/Input";
+import type { NavAction } from "./generated/NavAction";
 import type { PageInfo } from "./generated/PageInfo";
 import type { Report } from "./generated/Report";
 import type { UiError } from "./generated/UiError";
@@ -19,6 +20,8 @@ export const attach = (sessionId: string) => invoke<void>("attach", { sessionId 
 export const detach = () => invoke<void>("detach");
 export const currentAttachment = () => invoke<AttachEvent | null>("attachment");
 export const framePainted = (seq: number) => invoke<void>("frame_painted", { seq });
+export const navigate = (action: NavAction) => invoke<void>("navigate", { action });
+export const openExternal = (url: string) => invoke<void>("open_external", { url });
 export const requestFrame = () => invoke<void>("request_frame");
 export const sendInput = (input: Input) => invoke<void>("send_input", { input });
 export const registerFrameChannel = (channel: Channel<ArrayBuffer>) => invoke<void>("frame_channel", { channel });

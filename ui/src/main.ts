@@ -6,6 +6,8 @@ import {
   errorMessage,
   framePainted,
   listSessions,
+  navigate,
+  openExternal,
   registerFrameChannel,
   requestFrame,
   sendInput,
@@ -20,6 +22,7 @@ import { installSplit } from "./layout/split";
 import { Painter } from "./panel/painter";
 import { loaderFor } from "./panel/transport";
 import { installViewport } from "./panel/viewport";
+import { Toolbar } from "./panel/toolbar";
 import { renderAttach, renderIdle, renderPage, renderReadout, type PanelElements } from "./panel/panel";
 import { renderError, renderSessions } from "./sidebar/sessions";
 
@@ -37,7 +40,6 @@ async function boot(): Promise<void> {
   const panel: PanelElements = {
     session: byTestId("panel-session"),
     title: byTestId("page-title"),
-    url: byTestId("page-url"),
     readout: byTestId("readout"),
     badge: byTestId("panel-badge"),
     screen: byTestId<HTMLCanvasElement>("screen"),
@@ -65,9 +67,25 @@ async function boot(): Promise<void> {
   };
   setLocked(window.localStorage.getItem(lockKey) === "1");
   lock.addEventListener("click", () => setLocked(lock.getAttribute("aria-pressed") !== "true"));
+  const drivable = () => attached?.state.state === "live" && lock.getAttribute("aria-pressed") !== "true";
+  const toolbar = new Toolbar(
+    {
+      back: byTestId<HTMLButtonElement>("nav-back"),
+      forward: byTestId<HTMLButtonElement>("nav-forward"),
+      reload: byTestId<HTMLButtonElement>("nav-reload"),
+      form: byTestId<HTMLFormElement>("url-form"),
+      url: byTestId<HTMLInputElement>("url-field"),
+      loading: byTestId("loading"),
+      external: byTestId<HTMLButtonElement>("open-external"),
+      error: byTestId("nav-error"),
+      tabs: byTestId("tabs"),
+    },
+    { navigate, openExternal, enabled: drivable, describe: errorMessage },
+  );
+  lock.addEventListener("click", () => toolbar.setEnabled(drivable()));
   installViewport(byTestId("viewport"), panel.screen, byTestId<HTMLTextAreaElement>("keys"), {
     geometry: () => painter.geometry(),
-    enabled: () => attached?.state.state === "live" && lock.getAttribute("aria-pressed") !== "true",
+    enabled: drivable,
     send: (input) => {
       sendInput(input).catch((error) => console.warn("input not sent:", errorMessage(error)));
     },
@@ -83,13 +101,17 @@ async function boot(): Promise<void> {
     attached = event;
     renderAttach(panel, event, actions);
     renderPage(panel, event.page);
+    toolbar.render(event.page);
     if (report) renderSessions(sessions, report, event.session.id, choose);
   };
 
   renderIdle(panel, null);
   await onSessionsChanged(showSessions);
   await onAttachState(showAttach);
-  await onPageInfo((page) => renderPage(panel, page));
+  await onPageInfo((page) => {
+    renderPage(panel, page);
+    toolbar.render(page);
+  });
   await onFrame((frame) => painter.push(frame));
   window.setInterval(() => {
     if (attached?.state.state === "live") {

@@ -9,7 +9,6 @@ import type { Report } from "../ipc";
 export interface PanelElements {
   session: HTMLElement;
   title: HTMLElement;
-  url: HTMLElement;
   readout: HTMLElement;
   badge: HTMLElement;
   screen: HTMLCanvasElement;
@@ -108,8 +107,7 @@ function setBadge(el: PanelElements, state: keyof typeof BADGE): void {
 
 function setPage(el: PanelElements, page: PageInfo | null): void {
   el.title.textContent = page?.title ?? "";
-  el.url.textContent = page?.url ?? "";
-  el.url.title = page?.url ?? "";
+  el.title.title = page?.url ?? "";
 }
 
 function message(el: PanelElements, title: string, body: string, kind: "center" | "banner" = "center"): void {

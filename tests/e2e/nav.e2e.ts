@@ -1,0 +1,88 @@
+// The toolbar and the tab strip in the real webview, on a real agent-browser session:
+// the URL field navigates, Back goes back, the strip follows tabs the agent opens and
+// switches the page shown, and a bad address is refused in place.
+import { join } from "node:path";
+import { Key } from "selenium-webdriver";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { agentBrowser, closeAll, DEMO_PAGE, ROOT, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
+import { byTestId, launchOn, waitForText, waitForValue, type App } from "../support/driver";
+
+const ABOUT_PAGE = `file://${join(ROOT, "tests/pages/demo/about.html")}`;
+const box = sandbox("nav");
+let app: App;
+let session: AgentSession;
+
+beforeAll(async () => {
+  session = await startSession("e2e-nav", box.workspace, box.sockets, DEMO_PAGE);
+  app = await launchOn(box);
+  await waitForText(app.driver, "panel-badge", (t) => t === "Live", 30_000);
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await closeAll();
+});
+
+/** The active tab's URL, as the agent sees it. */
+async function agentUrl(): Promise<string> {
+  const out = JSON.parse(await agentBrowser(session, "--json", "get", "url")) as { data?: { url?: string } };
+  return out.data?.url ?? "";
+}
+
+async function eventually(read: () => Promise<string>, ok: (v: string) => boolean, what: string): Promise<string> {
+  const end = Date.now() + 10_000;
+  let last = await read();
+  while (!ok(last) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 200));
+    last = await read();
+  }
+  if (!ok(last)) throw new Error(`${what}; last seen: ${JSON.stringify(last)}`);
+  return last;
+}
+
+const tabCount = () =>
+  app.driver.executeScript<number>(`return document.querySelectorAll('[data-testid="tab"]').length`);
+
+describe("the toolbar and tabs", () => {
+  it("navigates to the address typed in the URL field", async () => {
+    const field = await app.driver.findElement(byTestId("url-field"));
+    await field.click();
+    await app.driver.executeScript("arguments[0].select()", field);
+    await field.sendKeys(ABOUT_PAGE, Key.ENTER);
+    await eventually(agentUrl, (u) => u.endsWith("about.html"), "the browser never opened the typed address");
+    await waitForValue(app.driver, "url-field", (v) => v.endsWith("about.html"));
+    await waitForText(app.driver, "page-title", (t) => t.includes("about"));
+  });
+
+  it("goes back with the Back button", async () => {
+    await app.driver.findElement(byTestId("nav-back")).click();
+    await eventually(agentUrl, (u) => u.endsWith("demo/index.html"), "Back did not return to the demo page");
+    await waitForValue(app.driver, "url-field", (v) => v.endsWith("demo/index.html"));
+  });
+
+  it("refuses an address with spaces, in place", async () => {
+    const field = await app.driver.findElement(byTestId("url-field"));
+    await field.click();
+    await app.driver.executeScript("arguments[0].select()", field);
+    await field.sendKeys("two words", Key.ENTER);
+    const message = await waitForText(app.driver, "nav-error", (t) => t.length > 0);
+    expect(message, "the reason, for a person").toContain("not an address");
+    expect(await agentUrl(), "the page stayed where it was").toMatch(/demo\/index\.html$/);
+  });
+
+  it("follows a tab the agent opens, and switches the page shown from the strip", async () => {
+    await agentBrowser(session, "tab", "new", ABOUT_PAGE);
+    await app.driver.wait(async () => (await tabCount()) === 2, 10_000, "the strip never showed the agent's new tab");
+    await waitForText(app.driver, "page-title", (t) => t.includes("about"));
+    const first = await app.driver.findElement({ css: '[data-testid="tab"] .tab-title' });
+    await first.click();
+    await eventually(agentUrl, (u) => u.endsWith("demo/index.html"), "the first tab did not become active");
+    await waitForText(app.driver, "page-title", (t) => !t.includes("about"));
+  });
+
+  it("closes a tab from the strip", async () => {
+    const closes = await app.driver.findElements(byTestId("tab-close"));
+    await closes[closes.length - 1].click();
+    await app.driver.wait(async () => (await tabCount()) === 1, 10_000, "the closed tab stayed in the strip");
+  });
+});

@@ -1,0 +1,133 @@
+// The panel's toolbar (back, forward, reload, the URL field, a loading indicator, open
+// in the person's browser) and the tab strip. Every action goes to the app as a
+// NavAction, which runs it through the session's agent-browser CLI; failures are shown
+// under the toolbar, in place.
+import type { NavAction } from "../generated/NavAction";
+import type { PageInfo } from "../generated/PageInfo";
+import type { Tab } from "../generated/Tab";
+
+export interface ToolbarElements {
+  back: HTMLButtonElement;
+  forward: HTMLButtonElement;
+  reload: HTMLButtonElement;
+  form: HTMLFormElement;
+  url: HTMLInputElement;
+  loading: HTMLElement;
+  external: HTMLButtonElement;
+  error: HTMLElement;
+  tabs: HTMLElement;
+}
+
+export interface ToolbarActions {
+  navigate(action: NavAction): Promise<void>;
+  openExternal(url: string): Promise<void>;
+  /** Whether the page may be driven (Live, not Watch only). */
+  enabled(): boolean;
+  describe(error: unknown): string;
+}
+
+export class Toolbar {
+  private pending = 0;
+  private page: PageInfo | null = null;
+
+  constructor(
+    private readonly el: ToolbarElements,
+    private readonly actions: ToolbarActions,
+  ) {
+    el.back.addEventListener("click", () => this.run({ action: "back" }));
+    el.forward.addEventListener("click", () => this.run({ action: "forward" }));
+    el.reload.addEventListener("click", () => this.run({ action: "reload" }));
+    el.form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const url = el.url.value.trim();
+      if (url) {
+        el.url.blur();
+        this.run({ action: "open", url });
+      }
+    });
+    el.url.addEventListener("keydown", (e) => {
+      e.stopPropagation();
+      if (e.key === "Escape") {
+        el.url.value = this.page?.url ?? "";
+        el.url.blur();
+      }
+    });
+    el.external.addEventListener("click", () => {
+      const url = this.page?.url;
+      if (url) this.actions.openExternal(url).catch((error) => this.showError(error));
+    });
+  }
+
+  /** Follows the page: its URL (unless the person is typing one) and its tabs. */
+  render(page: PageInfo | null): void {
+    this.page = page;
+    if (document.activeElement !== this.el.url) this.el.url.value = page?.url ?? "";
+    this.renderTabs(page?.tabs ?? []);
+    this.setEnabled(this.actions.enabled());
+  }
+
+  /** Enables the controls when the page may be driven. */
+  setEnabled(enabled: boolean): void {
+    const has = enabled && this.page !== null;
+    for (const b of [this.el.back, this.el.forward, this.el.reload]) b.disabled = !has;
+    this.el.url.disabled = !has;
+    this.el.external.disabled = !this.page?.url;
+    for (const b of this.el.tabs.querySelectorAll("button")) b.disabled = !has;
+  }
+
+  private run(action: NavAction): void {
+    if (!this.actions.enabled()) return;
+    this.pending++;
+    this.el.loading.hidden = false;
+    this.el.error.hidden = true;
+    this.actions
+      .navigate(action)
+      .catch((error) => this.showError(error))
+      .finally(() => {
+        this.pending--;
+        this.el.loading.hidden = this.pending === 0;
+      });
+  }
+
+  private showError(error: unknown): void {
+    this.el.error.textContent = this.actions.describe(error);
+    this.el.error.hidden = false;
+  }
+
+  private renderTabs(tabs: Tab[]): void {
+    const strip = tabs.map((tab) => {
+      const item = document.createElement("div");
+      item.className = "tab";
+      item.role = "tab";
+      item.dataset.testid = "tab";
+      item.dataset.tabId = tab.tabId;
+      item.setAttribute("aria-selected", String(tab.active));
+      const open = document.createElement("button");
+      open.type = "button";
+      open.className = "tab-title";
+      open.textContent = tab.title || tab.url || "New tab";
+      open.title = tab.url;
+      open.addEventListener("click", () => {
+        if (!tab.active) this.run({ action: "switch_tab", tabId: tab.tabId });
+      });
+      const close = document.createElement("button");
+      close.type = "button";
+      close.className = "tab-close";
+      close.dataset.testid = "tab-close";
+      close.textContent = "×";
+      close.title = "Close tab";
+      close.setAttribute("aria-label", `Close ${open.textContent}`);
+      close.addEventListener("click", () => this.run({ action: "close_tab", tabId: tab.tabId }));
+      item.append(open, close);
+      return item;
+    });
+    const add = document.createElement("button");
+    add.type = "button";
+    add.className = "tab-new";
+    add.dataset.testid = "tab-new";
+    add.textContent = "+";
+    add.title = "New tab";
+    add.addEventListener("click", () => this.run({ action: "new_tab" }));
+    this.el.tabs.replaceChildren(...strip, add);
+  }
+}
