@@ -9,14 +9,14 @@ use ts_rs::TS;
 
 use crate::agent_browser::cli::AgentBrowserCli;
 use crate::agent_browser::protocol::Input;
-use crate::discovery::Discovery;
-use crate::navigation::{self, NavAction, NavError};
 use crate::args::Transport;
+use crate::discovery::Discovery;
 use crate::discovery::Report;
 use crate::error::Coded;
 use crate::error::UiError;
 use crate::events::{self, AttachEvent};
 use crate::logging;
+use crate::navigation::{self, NavAction, NavError};
 use crate::state::AppState;
 
 /// What the window shows about the app itself.

@@ -27,7 +27,11 @@ use crate::error::Coded;
 
 /// What the person asked the browser to do.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
-#[serde(tag = "action", rename_all = "snake_case", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "action",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
 #[ts(export)]
 pub enum NavAction {
     Back,
@@ -72,7 +76,10 @@ impl Coded for NavError {
     }
 
     fn retryable(&self) -> bool {
-        matches!(self, NavError::Cli(CliError::Timeout { .. } | CliError::Failed { .. }))
+        matches!(
+            self,
+            NavError::Cli(CliError::Timeout { .. } | CliError::Failed { .. })
+        )
     }
 }
 
@@ -240,21 +247,27 @@ mod tests {
             ["open", "https://example.com"]
         );
         assert_eq!(
-            args(NavAction::SwitchTab { tab_id: "t2".into() }),
+            args(NavAction::SwitchTab {
+                tab_id: "t2".into()
+            }),
             ["tab", "t2"]
         );
         assert_eq!(
-            args(NavAction::CloseTab { tab_id: "docs".into() }),
+            args(NavAction::CloseTab {
+                tab_id: "docs".into()
+            }),
             ["tab", "close", "docs"]
         );
         assert_eq!(args(NavAction::NewTab), ["tab", "new"]);
         for bad in ["", "--all", "t1; rm", "a b"] {
-            let err = NavAction::SwitchTab {
-                tab_id: bad.into(),
-            }
-            .args()
-            .expect_err(bad);
-            assert_eq!(err.code(), "invalid_tab", "{bad:?} never reaches a command line");
+            let err = NavAction::SwitchTab { tab_id: bad.into() }
+                .args()
+                .expect_err(bad);
+            assert_eq!(
+                err.code(),
+                "invalid_tab",
+                "{bad:?} never reaches a command line"
+            );
         }
     }
 
@@ -262,7 +275,12 @@ mod tests {
     fn actions_arrive_from_the_window_as_tagged_json() {
         let action: NavAction =
             serde_json::from_str(r#"{"action":"switch_tab","tabId":"t3"}"#).expect("json");
-        assert_eq!(action, NavAction::SwitchTab { tab_id: "t3".into() });
+        assert_eq!(
+            action,
+            NavAction::SwitchTab {
+                tab_id: "t3".into()
+            }
+        );
         let action: NavAction = serde_json::from_str(r#"{"action":"back"}"#).expect("json");
         assert_eq!(action, NavAction::Back);
     }
