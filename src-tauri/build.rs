@@ -15,6 +15,7 @@ const COMMANDS: &[&str] = &[
     "request_frame",
     "navigate",
     "open_external",
+    "save_screenshot",
 ];
 
 fn main() {

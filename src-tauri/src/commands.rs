@@ -17,6 +17,7 @@ use crate::error::UiError;
 use crate::events::{self, AttachEvent};
 use crate::logging;
 use crate::navigation::{self, NavAction, NavError};
+use crate::screenshot::{self, ImageFormat, ScreenshotError};
 use crate::state::AppState;
 
 /// What the window shows about the app itself.
@@ -150,4 +151,29 @@ pub fn open_external(app: AppHandle, url: String) -> Result<(), UiError> {
             message: format!("your browser could not be opened: {e}"),
             retryable: true,
         })
+}
+
+/// Saves the frame on screen in the pictures folder; returns the file's path.
+#[tauri::command]
+pub fn save_screenshot(state: State<'_, AppState>, format: ImageFormat) -> Result<String, UiError> {
+    let attachment = state
+        .attachment()
+        .ok_or_else(|| ScreenshotError::NoFrame.to_ui())?;
+    let frame = attachment
+        .frames()
+        .borrow()
+        .clone()
+        .ok_or_else(|| ScreenshotError::NoFrame.to_ui())?;
+    let jpeg = frame
+        .jpeg()
+        .map_err(|e| ScreenshotError::Decode(e.to_string()).to_ui())?;
+    let path = screenshot::save(
+        &jpeg,
+        &attachment.session().name,
+        format,
+        &screenshot::default_dir(),
+    )
+    .map_err(|e| e.to_ui())?;
+    tracing::info!(path = %path.display(), "screenshot saved");
+    Ok(path.display().to_string())
 }

@@ -6,6 +6,7 @@
 //!   [`discovery`] (which sessions exist and whose they are, kept current by a watch),
 //!   [`stream_control`] (making a stream attachable), [`attach`] and [`frames`] (the
 //!   stream client and frame pump), [`navigation`] (toolbar and tabs through the CLI),
+//!   [`screenshot`] (saving the frame on screen),
 //!   [`headless`] (the subcommands),
 //!   [`error`], [`args`], [`logging`];
 //! - shell: `commands`, `events`, `frame_scheme`, `measure`, `window`, `tray`, wired together by [`run_gui`] here.
@@ -22,6 +23,7 @@ pub mod frames;
 pub mod headless;
 pub mod logging;
 pub mod navigation;
+pub mod screenshot;
 pub mod stream_control;
 
 mod commands;
@@ -89,7 +91,8 @@ pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
             commands::send_input,
             commands::request_frame,
             commands::navigate,
-            commands::open_external
+            commands::open_external,
+            commands::save_screenshot
         ])
         .plugin(tauri_plugin_opener::init())
         .register_asynchronous_uri_scheme_protocol(frame_scheme::SCHEME, frame_scheme::handle)

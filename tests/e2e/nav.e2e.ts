@@ -1,6 +1,7 @@
 // The toolbar and the tab strip in the real webview, on a real agent-browser session:
 // the URL field navigates, Back goes back, the strip follows tabs the agent opens and
 // switches the page shown, and a bad address is refused in place.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -65,7 +66,7 @@ describe("the toolbar and tabs", () => {
     await field.click();
     await app.driver.executeScript("arguments[0].select()", field);
     await field.sendKeys("two words", Key.ENTER);
-    const message = await waitForText(app.driver, "nav-error", (t) => t.length > 0);
+    const message = await waitForText(app.driver, "notice", (t) => t.length > 0);
     expect(message, "the reason, for a person").toContain("not an address");
     expect(await agentUrl(), "the page stayed where it was").toMatch(/demo\/index\.html$/);
   });
@@ -78,6 +79,15 @@ describe("the toolbar and tabs", () => {
     await first.click();
     await eventually(agentUrl, (u) => u.endsWith("demo/index.html"), "the first tab did not become active");
     await waitForText(app.driver, "page-title", (t) => !t.includes("about"));
+  });
+
+  it("saves a screenshot of the page shown", async () => {
+    await app.driver.findElement(byTestId("screenshot")).click();
+    const notice = await waitForText(app.driver, "notice", (t) => t.startsWith("Saved to "));
+    const path = /^Saved to (.+?\.png)/.exec(notice)?.[1] ?? "";
+    expect(path.startsWith(box.home), `saved in the person's folders: ${notice}`).toBe(true);
+    const png = readFileSync(path);
+    expect(png.subarray(1, 4).toString(), "a PNG file").toBe("PNG");
   });
 
   it("closes a tab from the strip", async () => {

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use porthole::agent_browser::protocol::{Input, MouseButton, MouseEventType, MouseInput};
 use porthole::attach::{AckMode, AttachOptions, AttachState, Attachment};
 use porthole::frames::Frame;
+use porthole::screenshot::{self, ImageFormat};
 
 use crate::support::{cli, find, Sandbox};
 
@@ -321,4 +322,41 @@ async fn input_reaches_the_page_only_while_live() {
         clicks.contains(r#"\"x\":300"#) || clicks.contains(r#""x":300"#),
         "the click landed at (300, 180) on the page: {clicks}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_frame_on_screen_saves_as_png_and_webp() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    sb.start("shot", &ws);
+    let session = find(&sb.report(&ws), "shot").clone();
+    let attachment = Attachment::start(session, sb.discovery(), Ok(cli()), options());
+    let frame = frames(&attachment, 1).await.remove(0);
+    let jpeg = frame.jpeg().expect("base64");
+    let dir = sb.dir("pictures");
+    let png_path = screenshot::save(&jpeg, "shot", ImageFormat::Png, &dir).expect("png saved");
+    let again = screenshot::save(&jpeg, "shot", ImageFormat::Png, &dir).expect("second png");
+    assert_ne!(
+        png_path, again,
+        "a second screenshot never overwrites the first"
+    );
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(&png_path).expect("open png"),
+    ));
+    let info = decoder.read_info().expect("a valid PNG").info().clone();
+    let mut jpeg_decoder = zune_jpeg::JpegDecoder::new(&jpeg);
+    jpeg_decoder.decode_headers().expect("jpeg header");
+    let (w, h) = jpeg_decoder.dimensions().expect("dimensions");
+    assert_eq!(
+        (info.width as usize, info.height as usize),
+        (w, h),
+        "the PNG is the frame, pixel for pixel"
+    );
+    let webp_path = screenshot::save(&jpeg, "shot", ImageFormat::Webp, &dir).expect("webp saved");
+    let webp = std::fs::read(&webp_path).expect("read webp");
+    assert!(
+        webp.starts_with(b"RIFF") && &webp[8..12] == b"WEBP",
+        "a WebP file"
+    );
+    assert!(webp_path.extension().is_some_and(|e| e == "webp"));
 }

@@ -9,6 +9,7 @@ import {
   navigate,
   openExternal,
   registerFrameChannel,
+  saveScreenshot,
   requestFrame,
   sendInput,
   onAttachState,
@@ -30,6 +31,17 @@ function byTestId<T extends HTMLElement = HTMLElement>(id: string): T {
   const node = document.querySelector<T>(`[data-testid="${id}"]`);
   if (!node) throw new Error(`the page has no ${id}`);
   return node;
+}
+
+/** Copies the canvas as a PNG, where the webview lets a page write images. */
+async function copyCanvas(canvas: HTMLCanvasElement): Promise<void> {
+  if (typeof ClipboardItem === "undefined" || !navigator.clipboard?.write) {
+    throw new Error("this webview cannot put images on the clipboard");
+  }
+  const png = new Promise<Blob>((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("the canvas is empty"))), "image/png"),
+  );
+  await navigator.clipboard.write([new ClipboardItem({ "image/png": png })]);
 }
 
 async function boot(): Promise<void> {
@@ -77,10 +89,19 @@ async function boot(): Promise<void> {
       url: byTestId<HTMLInputElement>("url-field"),
       loading: byTestId("loading"),
       external: byTestId<HTMLButtonElement>("open-external"),
-      error: byTestId("nav-error"),
+      shot: byTestId<HTMLButtonElement>("screenshot"),
+      shotFormat: byTestId<HTMLSelectElement>("screenshot-format"),
+      notice: byTestId("notice"),
       tabs: byTestId("tabs"),
     },
-    { navigate, openExternal, enabled: drivable, describe: errorMessage },
+    {
+      navigate,
+      openExternal,
+      saveScreenshot,
+      copyScreenshot: () => copyCanvas(panel.screen),
+      enabled: drivable,
+      describe: errorMessage,
+    },
   );
   lock.addEventListener("click", () => toolbar.setEnabled(drivable()));
   installViewport(byTestId("viewport"), panel.screen, byTestId<HTMLTextAreaElement>("keys"), {

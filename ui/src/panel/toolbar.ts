@@ -1,7 +1,9 @@
 // The panel's toolbar (back, forward, reload, the URL field, a loading indicator, open
 // in the person's browser) and the tab strip. Every action goes to the app as a
 // NavAction, which runs it through the session's agent-browser CLI; failures are shown
-// under the toolbar, in place.
+// under the toolbar, in place. The screenshot button saves the frame on screen (PNG or
+// WebP, encoded by the app) and copies the canvas to the clipboard as PNG.
+import type { ImageFormat } from "../generated/ImageFormat";
 import type { NavAction } from "../generated/NavAction";
 import type { PageInfo } from "../generated/PageInfo";
 import type { Tab } from "../generated/Tab";
@@ -14,13 +16,19 @@ export interface ToolbarElements {
   url: HTMLInputElement;
   loading: HTMLElement;
   external: HTMLButtonElement;
-  error: HTMLElement;
+  shot: HTMLButtonElement;
+  shotFormat: HTMLSelectElement;
+  notice: HTMLElement;
   tabs: HTMLElement;
 }
 
 export interface ToolbarActions {
   navigate(action: NavAction): Promise<void>;
   openExternal(url: string): Promise<void>;
+  /** Saves the frame on screen; resolves to the file's path. */
+  saveScreenshot(format: ImageFormat): Promise<string>;
+  /** Copies the frame on screen to the clipboard. */
+  copyScreenshot(): Promise<void>;
   /** Whether the page may be driven (Live, not Watch only). */
   enabled(): boolean;
   describe(error: unknown): string;
@@ -56,6 +64,22 @@ export class Toolbar {
       const url = this.page?.url;
       if (url) this.actions.openExternal(url).catch((error) => this.showError(error));
     });
+    el.shot.addEventListener("click", () => void this.screenshot());
+  }
+
+  private async screenshot(): Promise<void> {
+    let path: string;
+    try {
+      path = await this.actions.saveScreenshot(this.el.shotFormat.value as ImageFormat);
+    } catch (error) {
+      return this.showError(error);
+    }
+    try {
+      await this.actions.copyScreenshot();
+      this.notify(`Saved to ${path} and copied to the clipboard.`);
+    } catch (error) {
+      this.notify(`Saved to ${path}. Not copied: ${this.actions.describe(error)}`);
+    }
   }
 
   /** Follows the page: its URL (unless the person is typing one) and its tabs. */
@@ -72,6 +96,7 @@ export class Toolbar {
     for (const b of [this.el.back, this.el.forward, this.el.reload]) b.disabled = !has;
     this.el.url.disabled = !has;
     this.el.external.disabled = !this.page?.url;
+    this.el.shot.disabled = this.page === null;
     for (const b of this.el.tabs.querySelectorAll("button")) b.disabled = !has;
   }
 
@@ -79,7 +104,7 @@ export class Toolbar {
     if (!this.actions.enabled()) return;
     this.pending++;
     this.el.loading.hidden = false;
-    this.el.error.hidden = true;
+    this.el.notice.hidden = true;
     this.actions
       .navigate(action)
       .catch((error) => this.showError(error))
@@ -90,8 +115,13 @@ export class Toolbar {
   }
 
   private showError(error: unknown): void {
-    this.el.error.textContent = this.actions.describe(error);
-    this.el.error.hidden = false;
+    this.notify(this.actions.describe(error), "error");
+  }
+
+  private notify(text: string, kind: "info" | "error" = "info"): void {
+    this.el.notice.textContent = text;
+    this.el.notice.dataset.kind = kind;
+    this.el.notice.hidden = false;
   }
 
   private renderTabs(tabs: Tab[]): void {
