@@ -58,13 +58,16 @@ pub fn attach(
     state: State<'_, AppState>,
     session_id: String,
 ) -> Result<(), UiError> {
-    state.attach(&app, &session_id)
+    state.choose(&app, &session_id)?;
+    crate::tray::refresh(&app);
+    Ok(())
 }
 
 /// Empties the Browser panel.
 #[tauri::command]
-pub fn detach(state: State<'_, AppState>) {
+pub fn detach(app: AppHandle, state: State<'_, AppState>) {
     state.detach();
+    crate::tray::refresh(&app);
 }
 
 /// The attachment on screen, for a window that (re)loads.

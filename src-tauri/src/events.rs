@@ -79,6 +79,7 @@ pub fn forward_discovery(app: &AppHandle) {
             if let Err(error) = app.emit(SESSIONS_CHANGED, state.report()) {
                 tracing::warn!(%error, "cannot send sessions to the window");
             }
+            crate::tray::refresh(&app);
             if rx.changed().await.is_err() {
                 break;
             }
@@ -116,6 +117,7 @@ pub fn forward_attachment(
                     if open {
                         state.borrow_and_update();
                         send(ATTACH_STATE, app.emit(ATTACH_STATE, AttachEvent::of(&attachment)));
+                        crate::tray::refresh(&app);
                     }
                     open
                 }

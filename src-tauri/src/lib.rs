@@ -6,7 +6,8 @@
 //!   [`discovery`] (which sessions exist and whose they are, kept current by a watch),
 //!   [`stream_control`] (making a stream attachable), [`attach`] and [`frames`] (the
 //!   stream client and frame pump), [`navigation`] (toolbar and tabs through the CLI),
-//!   [`screenshot`] (saving the frame on screen),
+//!   [`screenshot`] (saving the frame on screen), [`settings`] (what is remembered),
+//!   [`tray_menu`] (what the tray lists),
 //!   [`headless`] (the subcommands),
 //!   [`error`], [`args`], [`logging`];
 //! - shell: `commands`, `events`, `frame_scheme`, `measure`, `window`, `tray`, wired together by [`run_gui`] here.
@@ -24,7 +25,9 @@ pub mod headless;
 pub mod logging;
 pub mod navigation;
 pub mod screenshot;
+pub mod settings;
 pub mod stream_control;
+pub mod tray_menu;
 
 mod commands;
 mod display;
@@ -99,7 +102,12 @@ pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
         .setup(move |app| {
             // Managed before anything that reads it starts: the forwarder's task may run
             // at once, on another thread.
-            app.manage(state::AppState::start(workspace, measure.transport)?);
+            let settings = settings::SettingsStore::default_path();
+            app.manage(state::AppState::start(
+                workspace,
+                measure.transport,
+                settings,
+            )?);
             events::forward_discovery(app.handle());
             window::create_main(app.handle())?;
             tray::install(app.handle());

@@ -15,6 +15,7 @@ use crate::discovery::watch::{DiscoveryWatch, WatchOptions};
 use crate::discovery::{Discovery, Report, Session};
 use crate::error::UiError;
 use crate::events;
+use crate::settings::SettingsStore;
 
 pub struct AppState {
     pub workspace: PathBuf,
@@ -24,6 +25,8 @@ pub struct AppState {
     attached: Mutex<Option<Attached>>,
     /// The window's frame channel, with [`Transport::Channel`].
     frame_channel: Mutex<Option<Channel<InvokeResponseBody>>>,
+    /// What is remembered between runs; `None` without a config folder.
+    settings: Option<SettingsStore>,
 }
 
 /// The attachment on screen and the task that forwards it to the window.
@@ -39,10 +42,11 @@ impl Drop for Attached {
 }
 
 impl AppState {
-    /// Starts discovery on Tauri's tokio runtime.
+    /// Starts discovery on Tauri's tokio runtime; `settings` is the settings file.
     pub fn start(
         workspace: PathBuf,
         transport: Transport,
+        settings: Option<PathBuf>,
     ) -> Result<Self, Box<dyn std::error::Error>> {
         let discovery = Discovery::new()?;
         let watch = tauri::async_runtime::block_on(async {
@@ -54,6 +58,7 @@ impl AppState {
             discovery: watch,
             attached: Mutex::new(None),
             frame_channel: Mutex::new(None),
+            settings: settings.map(SettingsStore::load),
         })
     }
 
@@ -120,17 +125,34 @@ impl AppState {
         Ok(())
     }
 
+    /// The person chose this session: attach it and remember the choice for this
+    /// workspace, so auto-attach prefers it next time.
+    pub fn choose(&self, app: &AppHandle, session_id: &str) -> Result<(), UiError> {
+        self.attach(app, session_id)?;
+        if let (Some(settings), Some(attached)) = (&self.settings, self.attachment()) {
+            if self.report().current.iter().any(|s| s.id == session_id) {
+                settings.remember_choice(&self.workspace, &attached.session().name);
+            }
+        }
+        Ok(())
+    }
+
     /// Ends the current attachment; the panel goes back to its no-session state.
     pub fn detach(&self) {
         *self.slot() = None;
     }
 
-    /// Attaches the workspace's newest live session when nothing is on screen, or when
-    /// what is on screen has ended. A running attachment is never replaced, so the
+    /// Attaches the workspace's session when nothing is on screen, or when what is on
+    /// screen has ended: the one the person chose last here if it is live, else the
+    /// newest. A running attachment is never replaced, so the
     /// person's choice stands until it ends.
     pub fn auto_attach(&self, app: &AppHandle) {
         let report = self.report();
-        let Some(candidate) = report.auto_attach_candidate() else {
+        let preferred = self
+            .settings
+            .as_ref()
+            .and_then(|s| s.chosen_session(&self.workspace));
+        let Some(candidate) = report.auto_attach_candidate_preferring(preferred.as_deref()) else {
             return;
         };
         if let Some(current) = self.attachment() {

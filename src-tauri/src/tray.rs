@@ -1,21 +1,25 @@
-//! The tray icon.
+//! The tray icon and its menu of sessions.
 //!
 //! On Linux the tray goes through AppIndicator, which the tray library loads at run time
 //! and panics without. Porthole checks for the library first and, without it, runs with
 //! no tray and says so once in its log. Linux sends no click events for tray icons, only
-//! menu events, so everything is in the menu.
+//! menu events, so everything is in the menu. What the menu lists is decided by
+//! [`crate::tray_menu`]; [`refresh`] rebuilds it whenever sessions or the attachment
+//! change, and switches the icon between its idle and live variants.
 
 use tauri::image::Image;
-use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
+use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::AppHandle;
+use tauri::{AppHandle, Manager, Wry};
 
+use crate::attach::AttachState;
+use crate::state::AppState;
+use crate::tray_menu::{tray_items, TrayAction, TrayItem, SESSION_PREFIX};
 use crate::window;
 
+const ID: &str = "porthole";
 const ICON_IDLE: &[u8] = include_bytes!("../../icons/tray-idle.png");
-
-const SHOW_HIDE: &str = "show-hide";
-const QUIT: &str = "quit";
+const ICON_LIVE: &[u8] = include_bytes!("../../icons/tray-live.png");
 
 /// Installs the tray icon when the desktop can show one.
 pub fn install(app: &AppHandle) {
@@ -23,31 +27,106 @@ pub fn install(app: &AppHandle) {
         tracing::info!("no tray icon: {reason}; Porthole works from its window alone");
         return;
     }
-    if let Err(error) = build(app) {
+    let built = menu(app).and_then(|menu| {
+        TrayIconBuilder::with_id(ID)
+            .icon(Image::from_bytes(ICON_IDLE)?)
+            .tooltip("Porthole")
+            .menu(&menu)
+            .on_menu_event(|app, event| on_menu(app, event.id().as_ref()))
+            .build(app)
+    });
+    if let Err(error) = built {
         tracing::warn!(%error, "no tray icon: it could not be created");
     }
 }
 
-fn build(app: &AppHandle) -> tauri::Result<()> {
-    let menu = Menu::with_items(
-        app,
-        &[
-            &MenuItem::with_id(app, SHOW_HIDE, "Show/Hide Porthole", true, None::<&str>)?,
-            &PredefinedMenuItem::separator(app)?,
-            &MenuItem::with_id(app, QUIT, "Quit Porthole", true, None::<&str>)?,
-        ],
-    )?;
-    TrayIconBuilder::with_id("porthole")
-        .icon(Image::from_bytes(ICON_IDLE)?)
-        .tooltip("Porthole")
-        .menu(&menu)
-        .on_menu_event(|app, event| match event.id().as_ref() {
-            SHOW_HIDE => window::toggle_main(app),
-            QUIT => app.exit(0),
-            _ => {}
-        })
-        .build(app)?;
-    Ok(())
+/// Rebuilds the menu from the current sessions and shows whether a page is live.
+pub fn refresh(app: &AppHandle) {
+    let Some(tray) = app.tray_by_id(ID) else {
+        return;
+    };
+    let state = app.state::<AppState>();
+    let live = state
+        .attachment()
+        .is_some_and(|a| matches!(*a.state().borrow(), AttachState::Live { .. }));
+    let result = menu(app).and_then(|menu| {
+        tray.set_menu(Some(menu))?;
+        tray.set_icon(Some(Image::from_bytes(if live {
+            ICON_LIVE
+        } else {
+            ICON_IDLE
+        })?))?;
+        tray.set_tooltip(Some(format!("Porthole — {}", state.workspace.display())))
+    });
+    if let Err(error) = result {
+        tracing::warn!(%error, "cannot update the tray menu");
+    }
+}
+
+fn menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
+    let state = app.state::<AppState>();
+    let attached = state.attachment().map(|a| a.session().id.clone());
+    let items = tray_items(&state.report(), attached.as_deref());
+    let mut built: Vec<Box<dyn IsMenuItem<Wry>>> = Vec::with_capacity(items.len());
+    for (n, item) in items.into_iter().enumerate() {
+        built.push(match item {
+            TrayItem::Heading(text) => Box::new(MenuItem::with_id(
+                app,
+                format!("heading-{n}"),
+                text,
+                false,
+                None::<&str>,
+            )?),
+            TrayItem::Session {
+                id,
+                label,
+                attached,
+                enabled,
+            } => Box::new(CheckMenuItem::with_id(
+                app,
+                format!("{SESSION_PREFIX}{id}"),
+                label,
+                enabled,
+                attached,
+                None::<&str>,
+            )?),
+            TrayItem::Separator => Box::new(PredefinedMenuItem::separator(app)?),
+            TrayItem::Action {
+                action,
+                label,
+                enabled,
+            } => Box::new(MenuItem::with_id(
+                app,
+                action.id(),
+                label,
+                enabled,
+                None::<&str>,
+            )?),
+        });
+    }
+    let refs: Vec<&dyn IsMenuItem<Wry>> = built.iter().map(|b| b.as_ref()).collect();
+    Menu::with_items(app, &refs)
+}
+
+fn on_menu(app: &AppHandle, id: &str) {
+    let state = app.state::<AppState>();
+    if let Some(session_id) = id.strip_prefix(SESSION_PREFIX) {
+        if let Err(error) = state.choose(app, session_id) {
+            tracing::warn!(%error, "cannot attach from the tray");
+        }
+        window::show_main(app);
+    } else {
+        match TrayAction::from_id(id) {
+            Some(TrayAction::Detach) => state.detach(),
+            Some(TrayAction::ShowHide) => window::toggle_main(app),
+            Some(TrayAction::Quit) => {
+                state.detach();
+                app.exit(0);
+            }
+            None => {}
+        }
+    }
+    refresh(app);
 }
 
 /// Whether the AppIndicator library the tray needs can be loaded.

@@ -37,3 +37,17 @@ pub fn toggle_main(app: &AppHandle) {
         tracing::warn!(%error, "cannot show or hide the window");
     }
 }
+
+/// Shows, unminimises and focuses the main window.
+pub fn show_main(app: &AppHandle) {
+    let Some(window) = app.get_webview_window(MAIN) else {
+        return;
+    };
+    let result = window
+        .show()
+        .and_then(|_| window.unminimize())
+        .and_then(|_| window.set_focus());
+    if let Err(error) = result {
+        tracing::warn!(%error, "cannot show the window");
+    }
+}

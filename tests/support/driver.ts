@@ -63,6 +63,9 @@ export async function launch(args: string[], env: NodeJS.ProcessEnv): Promise<Ap
 export function launchOn(box: { workspace: string; sockets: string; home: string }): Promise<App> {
   return launch([box.workspace], {
     HOME: box.home,
+    // Settings and logs stay in the sandbox whatever the machine's XDG variables say.
+    XDG_CONFIG_HOME: join(box.home, ".config"),
+    XDG_DATA_HOME: join(box.home, ".local/share"),
     AGENT_BROWSER_SOCKET_DIR: box.sockets,
     XDG_RUNTIME_DIR: "",
   });

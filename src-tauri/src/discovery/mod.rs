@@ -129,6 +129,14 @@ impl Report {
         self.current.iter().find(|s| s.is_alive())
     }
 
+    /// The live session of this workspace named `preferred` (the person's last choice),
+    /// else [`Self::auto_attach_candidate`].
+    pub fn auto_attach_candidate_preferring(&self, preferred: Option<&str>) -> Option<&Session> {
+        preferred
+            .and_then(|name| self.current.iter().find(|s| s.is_alive() && s.name == name))
+            .or_else(|| self.auto_attach_candidate())
+    }
+
     /// The session named `name_or_id`: this workspace's sessions first, live ones before
     /// stale ones, then the others.
     pub fn find(&self, name_or_id: &str) -> Option<&Session> {
@@ -271,6 +279,38 @@ mod tests {
             cwd: Some(cwd.into()),
             start_time: 100,
         }
+    }
+
+    #[test]
+    fn auto_attach_prefers_the_persons_last_choice_while_it_is_live() {
+        let live =
+            |name: &str| classify(files(name, Ok(7), Some(4000)), Some(&daemon(name, "/ws")));
+        let stale = classify(files("chosen", Ok(8), None), None);
+        let report = Report {
+            workspace: "/ws".into(),
+            current: vec![live("newest"), live("chosen")],
+            other: vec![],
+        };
+        let pick = |r: &Report, p: Option<&str>| {
+            r.auto_attach_candidate_preferring(p)
+                .map(|s| s.name.clone())
+        };
+        assert_eq!(pick(&report, Some("chosen")).as_deref(), Some("chosen"));
+        assert_eq!(
+            pick(&report, None).as_deref(),
+            Some("newest"),
+            "else the newest"
+        );
+        assert_eq!(pick(&report, Some("gone")).as_deref(), Some("newest"));
+        let report = Report {
+            current: vec![live("newest"), stale],
+            ..report
+        };
+        assert_eq!(
+            pick(&report, Some("chosen")).as_deref(),
+            Some("newest"),
+            "a stale chosen session is never attached"
+        );
     }
 
     #[test]
