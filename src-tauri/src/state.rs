@@ -111,6 +111,9 @@ impl AppState {
         })?;
         let cli = AgentBrowserCli::locate(None);
         tracing::info!(session = %session.name, "attaching");
+        // Commands and tray events run on the main thread, outside the async runtime
+        // the attachment's task needs.
+        let _runtime = tauri::async_runtime::handle().inner().enter();
         let attachment = Arc::new(Attachment::start(
             session,
             discovery,
