@@ -34,14 +34,20 @@ pub struct AppInfo {
     pub transport: Transport,
 }
 
+impl AppInfo {
+    pub fn of(state: &AppState) -> Self {
+        Self {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            workspace: state.workspace().display().to_string(),
+            log_dir: logging::log_dir().map(|d| d.display().to_string()),
+            transport: state.transport,
+        }
+    }
+}
+
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    AppInfo {
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-        workspace: state.workspace.display().to_string(),
-        log_dir: logging::log_dir().map(|d| d.display().to_string()),
-        transport: state.transport,
-    }
+    AppInfo::of(&state)
 }
 
 /// The sessions of the open workspace, and the others. Updates arrive as
@@ -66,7 +72,7 @@ pub fn attach(
 /// Empties the Browser panel.
 #[tauri::command]
 pub fn detach(app: AppHandle, state: State<'_, AppState>) {
-    state.detach();
+    state.detach(&app);
     crate::tray::refresh(&app);
 }
 

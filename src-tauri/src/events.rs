@@ -32,6 +32,10 @@ pub const ATTACH_STATE: &str = "attach-state";
 pub const FRAME: &str = "frame";
 /// Payload: [`crate::attach::PageInfo`]. The page's title, URL and tabs changed.
 pub const PAGE_INFO: &str = "page-info";
+/// No payload. The panel's attachment was ended by the app (Detach, another workspace).
+pub const DETACHED: &str = "detached";
+/// Payload: [`crate::commands::AppInfo`]. Another workspace was opened.
+pub const WORKSPACE_CHANGED: &str = "workspace-changed";
 
 /// The attachment on screen, where it stands, and the page it shows.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -149,6 +153,13 @@ pub fn forward_attachment(
     })
 }
 
+/// Tells the window its attachment is gone.
+pub fn send_detached(app: &AppHandle) {
+    if let Err(error) = app.emit(DETACHED, ()) {
+        tracing::warn!(%error, event = DETACHED, "cannot send to the window");
+    }
+}
+
 /// Signals one frame to the window and sends its bytes the configured way.
 pub fn send_frame(app: &AppHandle, frame: &Frame) {
     let state = app.state::<AppState>();
@@ -191,6 +202,8 @@ mod tests {
         ("ATTACH_STATE", ATTACH_STATE),
         ("FRAME", FRAME),
         ("PAGE_INFO", PAGE_INFO),
+        ("WORKSPACE_CHANGED", WORKSPACE_CHANGED),
+        ("DETACHED", DETACHED),
     ];
 
     /// Writes the TypeScript event names next to the ts-rs bindings.

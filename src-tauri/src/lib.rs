@@ -10,7 +10,8 @@
 //!   [`tray_menu`] (what the tray lists),
 //!   [`headless`] (the subcommands),
 //!   [`error`], [`args`], [`logging`];
-//! - shell: `commands`, `events`, `frame_scheme`, `measure`, `window`, `tray`, wired together by [`run_gui`] here.
+//! - shell: `commands`, `events`, `frame_scheme`, `measure`, `window`, `tray`,
+//!   `workspaces`, wired together by [`run_gui`] here.
 //!
 //! Only the shell modules use Tauri types, so the core is tested and benchmarked
 //! without a window.
@@ -37,6 +38,7 @@ mod measure;
 mod state;
 mod tray;
 mod window;
+mod workspaces;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -62,7 +64,8 @@ pub fn run_headless(command: Command) -> ExitCode {
     })
 }
 
-/// Opens the window on `workspace` (default: the current directory).
+/// Opens the window on `workspace` (default: the last workspace, else the current
+/// directory), or hands it to the Porthole already running.
 pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
     if let Err(message) = display::check() {
         eprintln!("porthole: {message}");
@@ -73,7 +76,14 @@ pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
     if software_renderer {
         tracing::info!("no GPU render node: WebKit's DMA-BUF renderer is turned off");
     }
+    let settings = settings::SettingsStore::default_path().map(settings::SettingsStore::load);
+    // No workspace given: the last one opened, else the current directory.
+    let last = settings
+        .as_ref()
+        .and_then(|s| s.get().last_workspace)
+        .filter(|w| w.is_dir());
     let workspace = workspace
+        .or(last)
         .or_else(|| std::env::current_dir().ok())
         .map(|w| discovery::resolve(&w));
     let Some(workspace) = workspace.filter(|w| w.is_dir()) else {
@@ -83,6 +93,10 @@ pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
     tracing::info!(workspace = %workspace.display(), version = env!("CARGO_PKG_VERSION"), "starting Porthole");
 
     let app = tauri::Builder::default()
+        // First: a second `porthole DIR` hands DIR to this instance and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, cwd| {
+            workspaces::open_from_second_instance(app, &argv, &cwd);
+        }))
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_sessions,
@@ -102,7 +116,6 @@ pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
         .setup(move |app| {
             // Managed before anything that reads it starts: the forwarder's task may run
             // at once, on another thread.
-            let settings = settings::SettingsStore::default_path();
             app.manage(state::AppState::start(
                 workspace,
                 measure.transport,

@@ -1,5 +1,6 @@
 //! What Porthole remembers between runs, in `settings.json` in the app's config folder:
-//! per workspace, the session the person chose last (auto-attach prefers it).
+//! the last workspace opened (a bare `porthole` reopens it) and, per workspace, the
+//! session the person chose last (auto-attach prefers it).
 //!
 //! A file that cannot be read is never overwritten: it is moved aside to
 //! `settings.json.bad` with a warning, and Porthole starts from defaults. Writes go to a
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     pub workspaces: BTreeMap<PathBuf, WorkspaceSettings>,
+    pub last_workspace: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,6 +97,10 @@ impl SettingsStore {
         });
     }
 
+    pub fn remember_workspace(&self, workspace: &Path) {
+        self.update(|s| s.last_workspace = Some(workspace.to_owned()));
+    }
+
     /// Changes the settings and writes them; a failed write is logged, the change kept
     /// in memory.
     pub fn update(&self, change: impl FnOnce(&mut Settings)) {
@@ -131,6 +137,7 @@ mod tests {
         assert_eq!(store.chosen_session(Path::new("/a")), None);
         store.remember_choice(Path::new("/a"), "main");
         store.remember_choice(Path::new("/b"), "other");
+        store.remember_workspace(Path::new("/b"));
         let again = SettingsStore::load(path);
         assert_eq!(
             again.chosen_session(Path::new("/a")).as_deref(),

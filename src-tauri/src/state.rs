@@ -18,7 +18,8 @@ use crate::events;
 use crate::settings::SettingsStore;
 
 pub struct AppState {
-    pub workspace: PathBuf,
+    /// The open workspace, symlinks resolved; a second `porthole DIR` changes it.
+    workspace: Mutex<PathBuf>,
     /// How frame bytes reach the window.
     pub transport: Transport,
     discovery: DiscoveryWatch,
@@ -42,28 +43,58 @@ impl Drop for Attached {
 }
 
 impl AppState {
-    /// Starts discovery on Tauri's tokio runtime; `settings` is the settings file.
+    /// Starts discovery on Tauri's tokio runtime.
     pub fn start(
         workspace: PathBuf,
         transport: Transport,
-        settings: Option<PathBuf>,
+        settings: Option<SettingsStore>,
     ) -> Result<Self, Box<dyn std::error::Error>> {
         let discovery = Discovery::new()?;
         let watch = tauri::async_runtime::block_on(async {
             DiscoveryWatch::spawn(discovery, WatchOptions::default())
         });
+        if let Some(settings) = &settings {
+            settings.remember_workspace(&workspace);
+        }
         Ok(Self {
-            workspace,
+            workspace: Mutex::new(workspace),
             transport,
             discovery: watch,
             attached: Mutex::new(None),
             frame_channel: Mutex::new(None),
-            settings: settings.map(SettingsStore::load),
+            settings,
         })
     }
 
+    pub fn workspace(&self) -> PathBuf {
+        self.workspace
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Switches to another workspace (already resolved): what is on screen is detached,
+    /// the choice is remembered, and the workspace's own session is attached if any.
+    /// Returns false when it was already open.
+    pub fn open_workspace(&self, app: &AppHandle, workspace: PathBuf) -> bool {
+        {
+            let mut current = self.workspace.lock().unwrap_or_else(|p| p.into_inner());
+            if *current == workspace {
+                return false;
+            }
+            tracing::info!(workspace = %workspace.display(), "opening another workspace");
+            *current = workspace.clone();
+        }
+        if let Some(settings) = &self.settings {
+            settings.remember_workspace(&workspace);
+        }
+        self.detach(app);
+        self.auto_attach(app);
+        true
+    }
+
     pub fn report(&self) -> Report {
-        Report::for_workspace(&self.workspace, self.discovery.current().as_ref().clone())
+        Report::for_workspace(&self.workspace(), self.discovery.current().as_ref().clone())
     }
 
     pub fn subscribe(&self) -> watch::Receiver<Arc<Vec<Session>>> {
@@ -134,15 +165,17 @@ impl AppState {
         self.attach(app, session_id)?;
         if let (Some(settings), Some(attached)) = (&self.settings, self.attachment()) {
             if self.report().current.iter().any(|s| s.id == session_id) {
-                settings.remember_choice(&self.workspace, &attached.session().name);
+                settings.remember_choice(&self.workspace(), &attached.session().name);
             }
         }
         Ok(())
     }
 
     /// Ends the current attachment; the panel goes back to its no-session state.
-    pub fn detach(&self) {
-        *self.slot() = None;
+    pub fn detach(&self, app: &AppHandle) {
+        if self.slot().take().is_some() {
+            events::send_detached(app);
+        }
     }
 
     /// Attaches the workspace's session when nothing is on screen, or when what is on
@@ -154,7 +187,7 @@ impl AppState {
         let preferred = self
             .settings
             .as_ref()
-            .and_then(|s| s.chosen_session(&self.workspace));
+            .and_then(|s| s.chosen_session(&self.workspace()));
         let Some(candidate) = report.auto_attach_candidate_preferring(preferred.as_deref()) else {
             return;
         };

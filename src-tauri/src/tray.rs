@@ -56,7 +56,7 @@ pub fn refresh(app: &AppHandle) {
         } else {
             ICON_IDLE
         })?))?;
-        tray.set_tooltip(Some(format!("Porthole — {}", state.workspace.display())))
+        tray.set_tooltip(Some(format!("Porthole — {}", state.workspace().display())))
     });
     if let Err(error) = result {
         tracing::warn!(%error, "cannot update the tray menu");
@@ -117,10 +117,10 @@ fn on_menu(app: &AppHandle, id: &str) {
         window::show_main(app);
     } else {
         match TrayAction::from_id(id) {
-            Some(TrayAction::Detach) => state.detach(),
+            Some(TrayAction::Detach) => state.detach(app),
             Some(TrayAction::ShowHide) => window::toggle_main(app),
             Some(TrayAction::Quit) => {
-                state.detach();
+                state.detach(app);
                 app.exit(0);
             }
             None => {}

@@ -7,16 +7,29 @@ use crate::state::AppState;
 /// The label the capability in `capabilities/main.json` grants permissions to.
 pub const MAIN: &str = "main";
 
-/// Opens the main window, titled with the workspace's name.
-pub fn create_main(app: &AppHandle) -> tauri::Result<WebviewWindow> {
-    let state = app.state::<AppState>();
-    let name = state
-        .workspace
+/// The window title for the open workspace.
+fn title(app: &AppHandle) -> String {
+    let workspace = app.state::<AppState>().workspace();
+    let name = workspace
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| state.workspace.display().to_string());
+        .unwrap_or_else(|| workspace.display().to_string());
+    format!("{name} — Porthole")
+}
+
+/// Retitles the window after the workspace changed.
+pub fn retitle(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window(MAIN) {
+        if let Err(error) = window.set_title(&title(app)) {
+            tracing::warn!(%error, "cannot retitle the window");
+        }
+    }
+}
+
+/// Opens the main window, titled with the workspace's name.
+pub fn create_main(app: &AppHandle) -> tauri::Result<WebviewWindow> {
     WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App("index.html".into()))
-        .title(format!("{name} — Porthole"))
+        .title(title(app))
         .inner_size(1280.0, 800.0)
         .min_inner_size(640.0, 400.0)
         .build()

@@ -53,22 +53,36 @@ export async function launch(args: string[], env: NodeJS.ProcessEnv): Promise<Ap
       try {
         await driver.quit();
       } finally {
-        driverProcess.kill();
+        // Wait for tauri-driver to be gone, so the next app can take its port.
+        const exited = new Promise((resolve) => driverProcess.once("exit", resolve));
+        if (driverProcess.exitCode === null && driverProcess.signalCode === null) {
+          driverProcess.kill();
+          await exited;
+        }
+        for (let i = 0; i < 50 && (await portOpen(PORT)); i++) await new Promise((r) => setTimeout(r, 100));
       }
     },
   };
 }
 
-/** Starts the app on a sandbox's workspace, seeing only the sandbox's sessions. */
-export function launchOn(box: { workspace: string; sockets: string; home: string }): Promise<App> {
-  return launch([box.workspace], {
+/** The environment that lets the app see only a sandbox's sessions and files. */
+export function sandboxEnv(box: { sockets: string; home: string }): NodeJS.ProcessEnv {
+  return {
     HOME: box.home,
     // Settings and logs stay in the sandbox whatever the machine's XDG variables say.
     XDG_CONFIG_HOME: join(box.home, ".config"),
     XDG_DATA_HOME: join(box.home, ".local/share"),
     AGENT_BROWSER_SOCKET_DIR: box.sockets,
     XDG_RUNTIME_DIR: "",
-  });
+  };
+}
+
+/** Starts the app on a sandbox's workspace (or, with `workspace: null`, on none). */
+export function launchOn(
+  box: { workspace: string; sockets: string; home: string },
+  workspace: string | null = box.workspace,
+): Promise<App> {
+  return launch(workspace === null ? [] : [workspace], sandboxEnv(box));
 }
 
 export function byTestId(id: string) {

@@ -11,7 +11,7 @@ import type { NavAction } from "./generated/NavAction";
 import type { PageInfo } from "./generated/PageInfo";
 import type { Report } from "./generated/Report";
 import type { UiError } from "./generated/UiError";
-import { ATTACH_STATE, FRAME, PAGE_INFO, SESSIONS_CHANGED } from "./generated/events";
+import { ATTACH_STATE, DETACHED, FRAME, PAGE_INFO, SESSIONS_CHANGED, WORKSPACE_CHANGED } from "./generated/events";
 
 export type { AppInfo, AttachEvent, FrameEvent, PageInfo, Report, UiError };
 
@@ -36,6 +36,8 @@ export const onSessionsChanged = (h: (r: Report) => void) => on(SESSIONS_CHANGED
 export const onAttachState = (h: (e: AttachEvent) => void) => on(ATTACH_STATE, h);
 export const onFrame = (h: (f: FrameEvent) => void) => on(FRAME, h);
 export const onPageInfo = (h: (p: PageInfo) => void) => on(PAGE_INFO, h);
+export const onWorkspaceChanged = (h: (info: AppInfo) => void) => on(WORKSPACE_CHANGED, h);
+export const onDetached = (h: () => void) => on<null>(DETACHED, () => h());
 
 /** Turns whatever a command rejected with into a message for a person. */
 export function errorMessage(error: unknown): string {

@@ -13,9 +13,12 @@ import {
   requestFrame,
   sendInput,
   onAttachState,
+  onDetached,
+  onWorkspaceChanged,
   onFrame,
   onPageInfo,
   onSessionsChanged,
+  type AppInfo,
   type AttachEvent,
   type Report,
 } from "./ipc";
@@ -70,14 +73,15 @@ async function boot(): Promise<void> {
     if (attached?.state.state === "live") panel.screen.hidden = false;
   });
   // Watch only: remembered per workspace.
+  let workspace = info.workspace;
   const lock = byTestId<HTMLButtonElement>("lock");
-  const lockKey = `porthole.watchOnly:${info.workspace}`;
+  const lockKey = () => `porthole.watchOnly:${workspace}`;
   const setLocked = (locked: boolean) => {
     lock.setAttribute("aria-pressed", String(locked));
     byTestId("viewport").classList.toggle("locked", locked);
-    window.localStorage.setItem(lockKey, locked ? "1" : "0");
+    window.localStorage.setItem(lockKey(), locked ? "1" : "0");
   };
-  setLocked(window.localStorage.getItem(lockKey) === "1");
+  setLocked(window.localStorage.getItem(lockKey()) === "1");
   lock.addEventListener("click", () => setLocked(lock.getAttribute("aria-pressed") !== "true"));
   const drivable = () => attached?.state.state === "live" && lock.getAttribute("aria-pressed") !== "true";
   const toolbar = new Toolbar(
@@ -126,7 +130,28 @@ async function boot(): Promise<void> {
     if (report) renderSessions(sessions, report, event.session.id, choose);
   };
 
+  const showWorkspace = (next: AppInfo) => {
+    workspace = next.workspace;
+    const name = next.workspace.split("/").filter(Boolean).pop() ?? next.workspace;
+    byTestId("workspace-name").textContent = name;
+    const path = byTestId("workspace-path");
+    // The path is ellipsised at its start (direction: rtl); the marks keep its slashes
+    // where they belong.
+    path.textContent = `\u200e${next.workspace}\u200e`;
+    path.title = next.workspace;
+    setLocked(window.localStorage.getItem(lockKey()) === "1");
+  };
+  const showDetached = () => {
+    attached = null;
+    painter.clear();
+    toolbar.render(null);
+    renderIdle(panel, report);
+    if (report) renderSessions(sessions, report, null, choose);
+  };
+
   renderIdle(panel, null);
+  await onWorkspaceChanged(showWorkspace);
+  await onDetached(showDetached);
   await onSessionsChanged(showSessions);
   await onAttachState(showAttach);
   await onPageInfo((page) => {
@@ -144,13 +169,7 @@ async function boot(): Promise<void> {
   }, 500);
 
   try {
-    const name = info.workspace.split("/").filter(Boolean).pop() ?? info.workspace;
-    byTestId("workspace-name").textContent = name;
-    const path = byTestId("workspace-path");
-    // The path is ellipsised at its start (direction: rtl); the marks keep its slashes
-    // where they belong.
-    path.textContent = `\u200e${info.workspace}\u200e`;
-    path.title = info.workspace;
+    showWorkspace(info);
     const about = byTestId("about");
     about.textContent = `Porthole ${info.version}`;
     if (info.logDir) about.title = `Logs: ${info.logDir}`;

@@ -4,3 +4,5 @@ export const SESSIONS_CHANGED = "sessions-changed";
 export const ATTACH_STATE = "attach-state";
 export const FRAME = "frame";
 export const PAGE_INFO = "page-info";
+export const WORKSPACE_CHANGED = "workspace-changed";
+export const DETACHED = "detached";

@@ -43,7 +43,7 @@ export function renderIdle(el: PanelElements, report: Report | null): void {
     live.length ? "Choose a session" : "Waiting for the agent's browser",
     live.length
       ? "Click a session on the left to watch it here."
-      : "When your agent opens a browser with agent-browser in this workspace, it shows up here by itself.",
+      : `When your agent opens a browser with agent-browser in ${report?.workspace ?? "this workspace"}, it shows up here by itself.`,
   );
 }
 

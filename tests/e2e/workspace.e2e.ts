@@ -1,0 +1,51 @@
+// Workspaces in the built app: opened on a workspace with no session it waits, and goes
+// Live by itself when the agent starts one; a second `porthole OTHER_DIR` hands the
+// directory to the running app, which switches and attaches there; a bare `porthole`
+// after a restart reopens the last workspace.
+import { execFile } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { basename, join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { closeAll, sandbox, startSession } from "../support/agentBrowser";
+import { APP, launchOn, sandboxEnv, waitForText, type App } from "../support/driver";
+
+const run = promisify(execFile);
+const box = sandbox("workspace");
+const other = join(box.root, "other-workspace");
+mkdirSync(other, { recursive: true });
+let app: App | undefined;
+
+afterAll(async () => {
+  await app?.stop();
+  await closeAll();
+});
+
+describe("workspaces", () => {
+  it("waits on a workspace without a session, and goes Live when the agent starts one", async () => {
+    app = await launchOn(box);
+    const message = await waitForText(app.driver, "panel-message", (t) => t.includes(box.workspace));
+    expect(message, "says what it waits for, and where").toContain("Waiting for the agent's browser");
+    await startSession("e2e-arrives", box.workspace, box.sockets);
+    await waitForText(app.driver, "panel-badge", (t) => t === "Live", 20_000);
+    expect(await waitForText(app.driver, "panel-session", () => true)).toBe("e2e-arrives");
+  });
+
+  it("switches to the workspace a second porthole names, and attaches there", async () => {
+    await startSession("e2e-elsewhere", other, box.sockets);
+    const started = Date.now();
+    await run(APP, [other], { env: { ...process.env, ...sandboxEnv(box) }, timeout: 30_000 });
+    expect(Date.now() - started, "the second porthole hands over and exits").toBeLessThan(30_000);
+    await waitForText(app!.driver, "workspace-name", (t) => t === basename(other));
+    await waitForText(app!.driver, "panel-session", (t) => t === "e2e-elsewhere", 20_000);
+    await waitForText(app!.driver, "panel-badge", (t) => t === "Live", 20_000);
+  });
+
+  it("reopens the last workspace after a restart", async () => {
+    await app!.stop();
+    app = undefined;
+    app = await launchOn(box, null);
+    await waitForText(app.driver, "workspace-name", (t) => t === basename(other));
+    await waitForText(app.driver, "panel-session", (t) => t === "e2e-elsewhere", 20_000);
+  });
+});
