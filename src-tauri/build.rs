@@ -16,6 +16,8 @@ const COMMANDS: &[&str] = &[
     "navigate",
     "open_external",
     "save_screenshot",
+    "open_workspace",
+    "pick_workspace",
 ];
 
 fn main() {

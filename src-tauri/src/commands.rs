@@ -19,6 +19,7 @@ use crate::logging;
 use crate::navigation::{self, NavAction, NavError};
 use crate::screenshot::{self, ImageFormat, ScreenshotError};
 use crate::state::AppState;
+use crate::workspaces;
 
 /// What the window shows about the app itself.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -32,6 +33,8 @@ pub struct AppInfo {
     pub log_dir: Option<String>,
     /// How frame bytes reach the window.
     pub transport: Transport,
+    /// Workspaces opened before, most recent first.
+    pub recent: Vec<String>,
 }
 
 impl AppInfo {
@@ -41,6 +44,11 @@ impl AppInfo {
             workspace: state.workspace().display().to_string(),
             log_dir: logging::log_dir().map(|d| d.display().to_string()),
             transport: state.transport,
+            recent: state
+                .recent_workspaces()
+                .iter()
+                .map(|w| w.display().to_string())
+                .collect(),
         }
     }
 }
@@ -185,4 +193,16 @@ pub fn save_screenshot(state: State<'_, AppState>, format: ImageFormat) -> Resul
     .map_err(|e| e.to_ui())?;
     tracing::info!(path = %path.display(), "screenshot saved");
     Ok(path.display().to_string())
+}
+
+/// Opens another workspace (from the recent list).
+#[tauri::command]
+pub fn open_workspace(app: AppHandle, path: String) -> Result<(), UiError> {
+    workspaces::open_dir(&app, std::path::Path::new(&path))
+}
+
+/// Asks the person for a folder and opens it as the workspace.
+#[tauri::command]
+pub fn pick_workspace(app: AppHandle) {
+    workspaces::pick(&app);
 }

@@ -109,9 +109,13 @@ pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
             commands::request_frame,
             commands::navigate,
             commands::open_external,
-            commands::save_screenshot
+            commands::save_screenshot,
+            commands::open_workspace,
+            commands::pick_workspace
         ])
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .register_asynchronous_uri_scheme_protocol(frame_scheme::SCHEME, frame_scheme::handle)
         .setup(move |app| {
             // Managed before anything that reads it starts: the forwarder's task may run

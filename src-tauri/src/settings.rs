@@ -24,6 +24,8 @@ use serde::{Deserialize, Serialize};
 pub struct Settings {
     pub workspaces: BTreeMap<PathBuf, WorkspaceSettings>,
     pub last_workspace: Option<PathBuf>,
+    /// Workspaces opened, most recent first.
+    pub recent: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +34,9 @@ pub struct WorkspaceSettings {
     /// The name of the session the person chose last in this workspace.
     pub chosen_session: Option<String>,
 }
+
+/// How many recent workspaces are kept.
+pub const MAX_RECENT: usize = 10;
 
 /// The settings file, loaded once and written on every change.
 #[derive(Debug)]
@@ -97,8 +102,14 @@ impl SettingsStore {
         });
     }
 
+    /// Records `workspace` as the last one opened, at the head of the recent list.
     pub fn remember_workspace(&self, workspace: &Path) {
-        self.update(|s| s.last_workspace = Some(workspace.to_owned()));
+        self.update(|s| {
+            s.last_workspace = Some(workspace.to_owned());
+            s.recent.retain(|w| w != workspace);
+            s.recent.insert(0, workspace.to_owned());
+            s.recent.truncate(MAX_RECENT);
+        });
     }
 
     /// Changes the settings and writes them; a failed write is logged, the change kept
@@ -147,6 +158,21 @@ mod tests {
             again.chosen_session(Path::new("/b")).as_deref(),
             Some("other")
         );
+    }
+
+    #[test]
+    fn recent_workspaces_are_most_recent_first_without_repeats() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = SettingsStore::load(dir.path().join("settings.json"));
+        for w in ["/a", "/b", "/a", "/c"] {
+            store.remember_workspace(Path::new(w));
+        }
+        let recent: Vec<_> = store.get().recent;
+        assert_eq!(recent, [PathBuf::from("/c"), "/a".into(), "/b".into()]);
+        for n in 0..20 {
+            store.remember_workspace(&PathBuf::from(format!("/w{n}")));
+        }
+        assert_eq!(store.get().recent.len(), MAX_RECENT, "the list is bounded");
     }
 
     #[test]

@@ -93,6 +93,14 @@ impl AppState {
         true
     }
 
+    /// Workspaces opened before, most recent first (the open one included).
+    pub fn recent_workspaces(&self) -> Vec<PathBuf> {
+        self.settings
+            .as_ref()
+            .map(|s| s.get().recent)
+            .unwrap_or_default()
+    }
+
     pub fn report(&self) -> Report {
         Report::for_workspace(&self.workspace(), self.discovery.current().as_ref().clone())
     }

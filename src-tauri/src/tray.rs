@@ -118,6 +118,7 @@ fn on_menu(app: &AppHandle, id: &str) {
     } else {
         match TrayAction::from_id(id) {
             Some(TrayAction::Detach) => state.detach(app),
+            Some(TrayAction::OpenWorkspace) => crate::workspaces::pick(app),
             Some(TrayAction::ShowHide) => window::toggle_main(app),
             Some(TrayAction::Quit) => {
                 state.detach(app);

@@ -4,7 +4,7 @@
 //!
 //! The menu: this workspace's sessions under its name, then every other session grouped
 //! under its cwd, each with its status (stale ones shown, disabled: they cannot be
-//! attached), then Detach, Show/Hide and Quit.
+//! attached), then Detach, Open Workspace..., Show/Hide and Quit.
 
 use std::path::Path;
 
@@ -34,6 +34,7 @@ pub enum TrayItem {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TrayAction {
     Detach,
+    OpenWorkspace,
     ShowHide,
     Quit,
 }
@@ -43,15 +44,21 @@ impl TrayAction {
     pub fn id(self) -> &'static str {
         match self {
             TrayAction::Detach => "detach",
+            TrayAction::OpenWorkspace => "open-workspace",
             TrayAction::ShowHide => "show-hide",
             TrayAction::Quit => "quit",
         }
     }
 
     pub fn from_id(id: &str) -> Option<Self> {
-        [TrayAction::Detach, TrayAction::ShowHide, TrayAction::Quit]
-            .into_iter()
-            .find(|a| a.id() == id)
+        [
+            TrayAction::Detach,
+            TrayAction::OpenWorkspace,
+            TrayAction::ShowHide,
+            TrayAction::Quit,
+        ]
+        .into_iter()
+        .find(|a| a.id() == id)
     }
 }
 
@@ -87,6 +94,11 @@ pub fn tray_items(report: &Report, attached: Option<&str>) -> Vec<TrayItem> {
         action: TrayAction::Detach,
         label: "Detach".into(),
         enabled: attached.is_some(),
+    });
+    items.push(TrayItem::Action {
+        action: TrayAction::OpenWorkspace,
+        label: "Open Workspace…".into(),
+        enabled: true,
     });
     items.push(TrayItem::Action {
         action: TrayAction::ShowHide,
@@ -202,6 +214,7 @@ mod tests {
                 "c — streaming",
                 "---",
                 "Detach",
+                "Open Workspace…",
                 "Show/Hide Porthole",
                 "Quit Porthole",
             ]
@@ -222,6 +235,7 @@ mod tests {
                 "# No agent-browser session yet",
                 "---",
                 "Detach (disabled)",
+                "Open Workspace…",
                 "Show/Hide Porthole",
                 "Quit Porthole",
             ]
@@ -230,7 +244,12 @@ mod tests {
 
     #[test]
     fn actions_round_trip_through_their_ids() {
-        for a in [TrayAction::Detach, TrayAction::ShowHide, TrayAction::Quit] {
+        for a in [
+            TrayAction::Detach,
+            TrayAction::OpenWorkspace,
+            TrayAction::ShowHide,
+            TrayAction::Quit,
+        ] {
             assert_eq!(TrayAction::from_id(a.id()), Some(a));
         }
         assert_eq!(TrayAction::from_id("session:/x"), None);

@@ -1,8 +1,11 @@
 //! The main window.
 
-use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
+use tauri::{
+    AppHandle, DragDropEvent, Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder, WindowEvent,
+};
 
 use crate::state::AppState;
+use crate::workspaces;
 
 /// The label the capability in `capabilities/main.json` grants permissions to.
 pub const MAIN: &str = "main";
@@ -26,13 +29,21 @@ pub fn retitle(app: &AppHandle) {
     }
 }
 
-/// Opens the main window, titled with the workspace's name.
+/// Opens the main window, titled with the workspace's name. A folder dropped on it
+/// becomes the workspace.
 pub fn create_main(app: &AppHandle) -> tauri::Result<WebviewWindow> {
-    WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App("index.html".into()))
+    let window = WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App("index.html".into()))
         .title(title(app))
         .inner_size(1280.0, 800.0)
-        .min_inner_size(640.0, 400.0)
-        .build()
+        .min_inner_size(480.0, 300.0)
+        .build()?;
+    let handle = app.clone();
+    window.on_window_event(move |event| {
+        if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+            workspaces::dropped(&handle, paths);
+        }
+    });
+    Ok(window)
 }
 
 /// Shows and focuses the main window, or hides it when it is visible.

@@ -1,15 +1,18 @@
-//! Opening another workspace in the running app: a second `porthole DIR` (through
-//! tauri-plugin-single-instance) hands its arguments here, and the app switches to DIR,
-//! tells the window, and comes to the front.
+//! Opening another workspace in the running app: from a second `porthole DIR` (through
+//! tauri-plugin-single-instance), the Open Workspace... folder picker, the recent list,
+//! or a folder dropped on the window. The app switches, tells the window, and comes to
+//! the front.
 
 use std::path::Path;
 
 use clap::Parser;
 use tauri::{AppHandle, Emitter, Manager};
+use tauri_plugin_dialog::DialogExt;
 
 use crate::args::Cli;
 use crate::commands::AppInfo;
 use crate::discovery;
+use crate::error::UiError;
 use crate::events::WORKSPACE_CHANGED;
 use crate::state::AppState;
 use crate::{tray, window};
@@ -52,4 +55,51 @@ pub fn open(app: &AppHandle, workspace: std::path::PathBuf) {
     }
     window::retitle(app);
     tray::refresh(app);
+}
+
+/// Opens `dir` if it is a directory; what else to say is for the caller.
+pub fn open_dir(app: &AppHandle, dir: &Path) -> Result<(), UiError> {
+    let dir = discovery::resolve(dir);
+    if !dir.is_dir() {
+        return Err(UiError {
+            code: "not_a_directory".into(),
+            message: format!("{} is not a folder Porthole can open", dir.display()),
+            retryable: false,
+        });
+    }
+    open(app, dir);
+    Ok(())
+}
+
+/// Shows the folder picker; the chosen folder becomes the workspace.
+pub fn pick(app: &AppHandle) {
+    let handle = app.clone();
+    let start = app.state::<AppState>().workspace();
+    app.dialog()
+        .file()
+        .set_title("Open Workspace")
+        .set_directory(start)
+        .pick_folder(move |folder| {
+            let Some(folder) = folder else {
+                return;
+            };
+            match folder.into_path() {
+                Ok(dir) => {
+                    if let Err(error) = open_dir(&handle, &dir) {
+                        tracing::warn!(%error, "cannot open the picked folder");
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "the picked folder has no local path"),
+            }
+        });
+}
+
+/// A folder dropped on the window becomes the workspace; files are ignored.
+pub fn dropped(app: &AppHandle, paths: &[std::path::PathBuf]) {
+    if let Some(dir) = paths.iter().find(|p| p.is_dir()) {
+        if let Err(error) = open_dir(app, dir) {
+            tracing::warn!(%error, "cannot open the dropped folder");
+        }
+        window::show_main(app);
+    }
 }

@@ -48,4 +48,12 @@ describe("workspaces", () => {
     await waitForText(app.driver, "workspace-name", (t) => t === basename(other));
     await waitForText(app.driver, "panel-session", (t) => t === "e2e-elsewhere", 20_000);
   });
+
+  it("goes back to a recent workspace from the sidebar", async () => {
+    const recent = await app!.driver.findElement({ css: '[data-testid="recent-workspace"]' });
+    expect(await recent.getAttribute("title"), "the first workspace is listed as recent").toBe(`Open ${box.workspace}`);
+    await recent.click();
+    await waitForText(app!.driver, "workspace-name", (t) => t === basename(box.workspace));
+    await waitForText(app!.driver, "panel-session", (t) => t === "e2e-arrives", 20_000);
+  });
 });

@@ -1,7 +1,7 @@
 // The built app under WebDriver: tauri-driver in front of WebKitWebDriver, one app per
 // test file, with its own environment (home, socket dir) so tests never see the
 // sessions of the machine they run on.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createConnection } from "node:net";
 import { join } from "node:path";
 import { Builder, By, until, type WebDriver, type WebElement } from "selenium-webdriver";
@@ -35,9 +35,38 @@ async function waitForPort(port: number, child: ChildProcess): Promise<void> {
   throw new Error("tauri-driver did not start listening");
 }
 
+/** A Porthole window process (not a headless command) as pgrep/pkill match it. */
+const APP_PROCESS = ["-f", "-x", `${APP}( .*)?`];
+
+function appRunning(): boolean {
+  try {
+    return execFileSync("pgrep", APP_PROCESS, { encoding: "utf8" }).trim().length > 0;
+  } catch {
+    return false; // pgrep exits 1 when nothing matches
+  }
+}
+
+/**
+ * Waits for the tests' app to be gone, ending it after 5 s. While it lives, a new one
+ * would hand its workspace over to it (one instance only) instead of opening a window.
+ */
+async function appGone(): Promise<void> {
+  for (let i = 0; i < 100 && appRunning(); i++) {
+    if (i === 50) {
+      try {
+        execFileSync("pkill", APP_PROCESS);
+      } catch {
+        // Gone in the meantime.
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Starts the app on `args` with `env` added to this process's environment. */
 export async function launch(args: string[], env: NodeJS.ProcessEnv): Promise<App> {
   if (await portOpen(PORT)) throw new Error(`port ${PORT} is taken; is another tauri-driver running?`);
+  await appGone();
   const driverProcess = spawn("tauri-driver", ["--port", String(PORT)], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit"],
@@ -60,6 +89,7 @@ export async function launch(args: string[], env: NodeJS.ProcessEnv): Promise<Ap
           await exited;
         }
         for (let i = 0; i < 50 && (await portOpen(PORT)); i++) await new Promise((r) => setTimeout(r, 100));
+        await appGone();
       }
     },
   };

@@ -24,6 +24,8 @@ export const framePainted = (seq: number) => invoke<void>("frame_painted", { seq
 export const navigate = (action: NavAction) => invoke<void>("navigate", { action });
 export const openExternal = (url: string) => invoke<void>("open_external", { url });
 export const saveScreenshot = (format: ImageFormat) => invoke<string>("save_screenshot", { format });
+export const openWorkspace = (path: string) => invoke<void>("open_workspace", { path });
+export const pickWorkspace = () => invoke<void>("pick_workspace");
 export const requestFrame = () => invoke<void>("request_frame");
 export const sendInput = (input: Input) => invoke<void>("send_input", { input });
 export const registerFrameChannel = (channel: Channel<ArrayBuffer>) => invoke<void>("frame_channel", { channel });

@@ -8,6 +8,8 @@ import {
   listSessions,
   navigate,
   openExternal,
+  openWorkspace,
+  pickWorkspace,
   registerFrameChannel,
   saveScreenshot,
   requestFrame,
@@ -140,7 +142,26 @@ async function boot(): Promise<void> {
     path.textContent = `\u200e${next.workspace}\u200e`;
     path.title = next.workspace;
     setLocked(window.localStorage.getItem(lockKey()) === "1");
+    renderRecent(next);
   };
+  const recent = byTestId("recent");
+  const renderRecent = (next: AppInfo) => {
+    const others = next.recent.filter((w) => w !== next.workspace);
+    if (others.length === 0) return recent.replaceChildren();
+    const heading = document.createElement("h2");
+    heading.textContent = "Recent workspaces";
+    const buttons = others.map((w) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.dataset.testid = "recent-workspace";
+      b.textContent = `\u200e${w}\u200e`;
+      b.title = `Open ${w}`;
+      b.addEventListener("click", () => openWorkspace(w).catch((error) => renderError(sessions, errorMessage(error))));
+      return b;
+    });
+    recent.replaceChildren(heading, ...buttons);
+  };
+  byTestId("open-workspace").addEventListener("click", () => void pickWorkspace());
   const showDetached = () => {
     attached = null;
     painter.clear();

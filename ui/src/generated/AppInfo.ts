@@ -16,4 +16,8 @@ logDir: string | null,
 /**
  * How frame bytes reach the window.
  */
-transport: Transport, };
+transport: Transport, 
+/**
+ * Workspaces opened before, most recent first.
+ */
+recent: Array<string>, };
