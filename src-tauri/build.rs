@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "save_screenshot",
     "open_workspace",
     "pick_workspace",
+    "set_compact",
 ];
 
 fn main() {

@@ -206,3 +206,13 @@ pub fn open_workspace(app: AppHandle, path: String) -> Result<(), UiError> {
 pub fn pick_workspace(app: AppHandle) {
     workspaces::pick(&app);
 }
+
+/// Compact mode: a small always-on-top window with only the panel.
+#[tauri::command]
+pub fn set_compact(app: AppHandle, on: bool) -> Result<(), UiError> {
+    crate::window::set_compact(&app, on).map_err(|e| UiError {
+        code: "window".into(),
+        message: format!("the window could not change its mode: {e}"),
+        retryable: true,
+    })
+}

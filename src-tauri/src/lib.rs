@@ -111,7 +111,8 @@ pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
             commands::open_external,
             commands::save_screenshot,
             commands::open_workspace,
-            commands::pick_workspace
+            commands::pick_workspace,
+            commands::set_compact
         ])
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
@@ -125,6 +126,7 @@ pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
                 measure.transport,
                 settings,
             )?);
+            app.manage(window::CompactState::default());
             events::forward_discovery(app.handle());
             window::create_main(app.handle())?;
             tray::install(app.handle());

@@ -26,6 +26,8 @@ pub struct Settings {
     pub last_workspace: Option<PathBuf>,
     /// Workspaces opened, most recent first.
     pub recent: Vec<PathBuf>,
+    /// Closing the window quits Porthole, instead of keeping it in the tray.
+    pub quit_on_close: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

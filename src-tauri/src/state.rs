@@ -93,6 +93,13 @@ impl AppState {
         true
     }
 
+    /// Whether closing the window should quit rather than keep Porthole in the tray.
+    pub fn quit_on_close(&self) -> bool {
+        self.settings
+            .as_ref()
+            .is_some_and(|s| s.get().quit_on_close)
+    }
+
     /// Workspaces opened before, most recent first (the open one included).
     pub fn recent_workspaces(&self) -> Vec<PathBuf> {
         self.settings

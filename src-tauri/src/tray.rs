@@ -27,6 +27,9 @@ pub fn install(app: &AppHandle) {
         tracing::info!("no tray icon: {reason}; Porthole works from its window alone");
         return;
     }
+    if !host_present() {
+        tracing::info!("no tray host on this desktop (nothing shows StatusNotifier icons): the tray icon stays hidden, and closing the window quits");
+    }
     let built = menu(app).and_then(|menu| {
         TrayIconBuilder::with_id(ID)
             .icon(Image::from_bytes(ICON_IDLE)?)
@@ -128,6 +131,38 @@ fn on_menu(app: &AppHandle, id: &str) {
         }
     }
     refresh(app);
+}
+
+/// Whether something on the desktop shows tray icons right now: on Linux, a
+/// StatusNotifierWatcher on the session bus. Without one, hiding the window to the tray
+/// would leave the person no way back.
+#[cfg(target_os = "linux")]
+pub fn host_present() -> bool {
+    let ask = || -> zbus::Result<bool> {
+        let bus = zbus::blocking::Connection::session()?;
+        let reply = bus.call_method(
+            Some("org.freedesktop.DBus"),
+            "/org/freedesktop/DBus",
+            Some("org.freedesktop.DBus"),
+            "NameHasOwner",
+            &("org.kde.StatusNotifierWatcher",),
+        )?;
+        reply.body().deserialize::<bool>()
+    };
+    ask().unwrap_or_else(|error| {
+        tracing::debug!(%error, "cannot ask the session bus for a tray host");
+        false
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn host_present() -> bool {
+    true
+}
+
+/// Whether the tray icon exists and a host shows it.
+pub fn usable(app: &AppHandle) -> bool {
+    app.tray_by_id(ID).is_some() && host_present()
 }
 
 /// Whether the AppIndicator library the tray needs can be loaded.

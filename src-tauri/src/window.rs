@@ -5,7 +5,7 @@ use tauri::{
 };
 
 use crate::state::AppState;
-use crate::workspaces;
+use crate::{tray, workspaces};
 
 /// The label the capability in `capabilities/main.json` grants permissions to.
 pub const MAIN: &str = "main";
@@ -38,10 +38,22 @@ pub fn create_main(app: &AppHandle) -> tauri::Result<WebviewWindow> {
         .min_inner_size(480.0, 300.0)
         .build()?;
     let handle = app.clone();
-    window.on_window_event(move |event| {
-        if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+    window.on_window_event(move |event| match event {
+        WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) => {
             workspaces::dropped(&handle, paths);
         }
+        // Closing keeps Porthole in the tray, where there is a tray to come back from.
+        WindowEvent::CloseRequested { api, .. }
+            if !handle.state::<AppState>().quit_on_close() && tray::usable(&handle) =>
+        {
+            api.prevent_close();
+            if let Some(window) = handle.get_webview_window(MAIN) {
+                if let Err(error) = window.hide() {
+                    tracing::warn!(%error, "cannot hide the window");
+                }
+            }
+        }
+        _ => {}
     });
     Ok(window)
 }
@@ -74,4 +86,28 @@ pub fn show_main(app: &AppHandle) {
     if let Err(error) = result {
         tracing::warn!(%error, "cannot show the window");
     }
+}
+
+/// The window's size before compact mode, to return to.
+#[derive(Default)]
+pub struct CompactState(std::sync::Mutex<Option<tauri::PhysicalSize<u32>>>);
+
+/// Compact mode: a small window that stays on top, showing only the panel (the page
+/// hides the rest). Leaving it restores the size the window had.
+pub fn set_compact(app: &AppHandle, on: bool) -> tauri::Result<()> {
+    let Some(window) = app.get_webview_window(MAIN) else {
+        return Ok(());
+    };
+    let saved = app.state::<CompactState>();
+    let mut saved = saved.0.lock().unwrap_or_else(|p| p.into_inner());
+    window.set_always_on_top(on)?;
+    if on {
+        if saved.is_none() {
+            *saved = Some(window.inner_size()?);
+        }
+        window.set_size(tauri::LogicalSize::new(560.0, 400.0))?;
+    } else if let Some(size) = saved.take() {
+        window.set_size(size)?;
+    }
+    Ok(())
 }

@@ -74,9 +74,26 @@ describe("the window", () => {
       ["plugin:shell|execute", { program: "sh", args: ["-c", "true"] }],
       ["plugin:window|close", { label: "main" }],
       ["plugin:webview|create_webview_window", { options: { label: "x", url: "https://example.com" } }],
+      // Plugins Porthole uses from Rust only.
+      ["plugin:opener|open_url", { url: "https://example.com" }],
+      ["plugin:dialog|open", { options: {} }],
+      ["plugin:window-state|save_window_state", { flags: 0 }],
     ] as const) {
       expect(await outcome(cmd, args), `${cmd} is not for the webview`).toMatch(/^denied/);
     }
+  });
+
+  it("turns compact: a small window with only the panel, and back", async () => {
+    const before = await app.driver.manage().window().getRect();
+    const compact = await app.driver.findElement(byTestId("compact"));
+    await compact.click();
+    await app.driver.wait(async () => (await app.driver.manage().window().getRect()).width < before.width, 5_000, "the window never shrank");
+    const sidebarShown = () =>
+      app.driver.executeScript<boolean>(`return getComputedStyle(document.querySelector(".sidebar")).display !== "none"`);
+    expect(await sidebarShown(), "only the panel in compact mode").toBe(false);
+    await compact.click();
+    await app.driver.wait(async () => (await app.driver.manage().window().getRect()).width === before.width, 5_000, "the size never came back");
+    expect(await sidebarShown(), "the sidebar is back").toBe(true);
   });
 
   const screenshot = process.env.PORTHOLE_SCREENSHOT;

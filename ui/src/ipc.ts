@@ -26,6 +26,7 @@ export const openExternal = (url: string) => invoke<void>("open_external", { url
 export const saveScreenshot = (format: ImageFormat) => invoke<string>("save_screenshot", { format });
 export const openWorkspace = (path: string) => invoke<void>("open_workspace", { path });
 export const pickWorkspace = () => invoke<void>("pick_workspace");
+export const setCompact = (on: boolean) => invoke<void>("set_compact", { on });
 export const requestFrame = () => invoke<void>("request_frame");
 export const sendInput = (input: Input) => invoke<void>("send_input", { input });
 export const registerFrameChannel = (channel: Channel<ArrayBuffer>) => invoke<void>("frame_channel", { channel });

@@ -14,6 +14,7 @@ import {
   saveScreenshot,
   requestFrame,
   sendInput,
+  setCompact,
   onAttachState,
   onDetached,
   onWorkspaceChanged,
@@ -162,6 +163,16 @@ async function boot(): Promise<void> {
     recent.replaceChildren(heading, ...buttons);
   };
   byTestId("open-workspace").addEventListener("click", () => void pickWorkspace());
+  const compact = byTestId<HTMLButtonElement>("compact");
+  compact.addEventListener("click", () => {
+    const on = compact.getAttribute("aria-pressed") !== "true";
+    setCompact(on)
+      .then(() => {
+        compact.setAttribute("aria-pressed", String(on));
+        app.classList.toggle("compact", on);
+      })
+      .catch((error) => renderError(sessions, errorMessage(error)));
+  });
   const showDetached = () => {
     attached = null;
     painter.clear();
