@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentBrowser, closeAll, ROOT, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
+import { eventually } from "../support/eventually";
 import { byTestId, launchOn, waitForText, type App } from "../support/driver";
 
 const INPUT_PAGE = `file://${join(ROOT, "tests/pages/input/index.html")}`;
@@ -32,17 +33,6 @@ async function inPage<T>(expression: string): Promise<T> {
   return JSON.parse(typeof result === "string" ? result : JSON.stringify(result)) as T;
 }
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeout = 5_000): Promise<T> {
-  const end = Date.now() + timeout;
-  let last = await read();
-  while (!ok(last) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 150));
-    last = await read();
-  }
-  if (!ok(last)) throw new Error(`${what}; last seen: ${JSON.stringify(last)}`);
-  return last;
-}
-
 /** Where page CSS pixel (x, y) is on the canvas, as an offset from its centre (WebDriver's origin). */
 async function onCanvas(x: number, y: number): Promise<{ x: number; y: number }> {
   const g = await app.driver.executeScript<{ w: number; h: number; iw: number; ih: number }>(`
@@ -64,23 +54,23 @@ async function clickAt(x: number, y: number): Promise<void> {
 describe("input from the panel", () => {
   it("lands a click on the element under the pointer, within 2 CSS px", async () => {
     await clickAt(300, 180);
-    const clicks = await until(() => inPage<Array<{ x: number; y: number }>>("window.__clicks"), (c) => c.length > 0, "the click never reached the page");
+    const clicks = await eventually(() => inPage<Array<{ x: number; y: number }>>("window.__clicks"), (c) => c.length > 0, "the click never reached the page");
     expect(Math.abs(clicks[0].x - 300), `x ${clicks[0].x}`).toBeLessThanOrEqual(2);
     expect(Math.abs(clicks[0].y - 180), `y ${clicks[0].y}`).toBeLessThanOrEqual(2);
   });
 
   it("types into a field and submits the form with Enter", async () => {
     await clickAt(200, 335);
-    await until(() => inPage<string>("document.activeElement.id"), (id) => id === "field", "the click did not focus the field");
+    await eventually(() => inPage<string>("document.activeElement.id"), (id) => id === "field", "the click did not focus the field");
     await app.driver.actions().sendKeys("hello", Key.ENTER).perform();
-    const submitted = await until(() => inPage<string | null>("window.__submitted"), (v) => v !== null, "the form was never submitted");
+    const submitted = await eventually(() => inPage<string | null>("window.__submitted"), (v) => v !== null, "the form was never submitted");
     expect(submitted, "the typed text, submitted by Enter").toBe("hello");
   });
 
   it("applies :hover styles when the pointer rests on an element", async () => {
     const at = await onCanvas(640, 120);
     await app.driver.actions().move({ origin: await canvas(), ...at }).perform();
-    const colour = await until(
+    const colour = await eventually(
       () => inPage<string>("getComputedStyle(document.getElementById('hover')).backgroundColor"),
       (c) => c === "rgb(255, 0, 0)",
       "the hover style never applied",
@@ -91,7 +81,7 @@ describe("input from the panel", () => {
   it("selects a word on double click", async () => {
     const at = await onCanvas(655, 232);
     await app.driver.actions().move({ origin: await canvas(), ...at }).doubleClick().perform();
-    const selected = await until(() => inPage<string>("getSelection().toString().trim()"), (s) => s.length > 0, "nothing was selected");
+    const selected = await eventually(() => inPage<string>("getSelection().toString().trim()"), (s) => s.length > 0, "nothing was selected");
     expect(selected, "the word under the pointer").toBe("bravo");
   });
 
@@ -102,7 +92,7 @@ describe("input from the panel", () => {
       const r = c.getBoundingClientRect();
       c.dispatchEvent(new WheelEvent("wheel", { deltaY: 3, deltaMode: 1, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));
     `);
-    const scrolled = await until(() => inPage<number>("window.scrollY"), (y) => y > 0, "the page did not scroll");
+    const scrolled = await eventually(() => inPage<number>("window.scrollY"), (y) => y > 0, "the page did not scroll");
     expect(scrolled, "three lines of 40 px").toBe(120);
     await agentBrowser(page, "eval", "window.scrollTo(0, 0)");
   });

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentBrowser, closeAll, DEMO_PAGE, ROOT, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
+import { eventually } from "../support/eventually";
 import { byTestId, launchOn, waitForText, waitForValue, type App } from "../support/driver";
 
 const ABOUT_PAGE = `file://${join(ROOT, "tests/pages/demo/about.html")}`;
@@ -28,17 +29,6 @@ afterAll(async () => {
 async function agentUrl(): Promise<string> {
   const out = JSON.parse(await agentBrowser(session, "--json", "get", "url")) as { data?: { url?: string } };
   return out.data?.url ?? "";
-}
-
-async function eventually(read: () => Promise<string>, ok: (v: string) => boolean, what: string): Promise<string> {
-  const end = Date.now() + 10_000;
-  let last = await read();
-  while (!ok(last) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 200));
-    last = await read();
-  }
-  if (!ok(last)) throw new Error(`${what}; last seen: ${JSON.stringify(last)}`);
-  return last;
 }
 
 const tabCount = () =>

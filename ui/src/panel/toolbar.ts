@@ -132,32 +132,27 @@ export class Toolbar {
       item.dataset.testid = "tab";
       item.dataset.tabId = tab.tabId;
       item.setAttribute("aria-selected", String(tab.active));
-      const open = document.createElement("button");
-      open.type = "button";
-      open.className = "tab-title";
-      open.textContent = tab.title || tab.url || "New tab";
-      open.title = tab.url;
-      open.addEventListener("click", () => {
+      const open = button("tab-title", tab.title || tab.url || "New tab", tab.url, () => {
         if (!tab.active) this.run({ action: "switch_tab", tabId: tab.tabId });
       });
-      const close = document.createElement("button");
-      close.type = "button";
-      close.className = "tab-close";
-      close.dataset.testid = "tab-close";
-      close.textContent = "×";
-      close.title = "Close tab";
+      const close = button("tab-close", "×", "Close tab", () => this.run({ action: "close_tab", tabId: tab.tabId }));
       close.setAttribute("aria-label", `Close ${open.textContent}`);
-      close.addEventListener("click", () => this.run({ action: "close_tab", tabId: tab.tabId }));
       item.append(open, close);
       return item;
     });
-    const add = document.createElement("button");
-    add.type = "button";
-    add.className = "tab-new";
-    add.dataset.testid = "tab-new";
-    add.textContent = "+";
-    add.title = "New tab";
-    add.addEventListener("click", () => this.run({ action: "new_tab" }));
+    const add = button("tab-new", "+", "New tab", () => this.run({ action: "new_tab" }));
     this.el.tabs.replaceChildren(...strip, add);
   }
+}
+
+/** A strip button; its class doubles as its test id. */
+function button(className: string, text: string, title: string, onClick: () => void): HTMLButtonElement {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = className;
+  b.dataset.testid = className;
+  b.textContent = text;
+  b.title = title;
+  b.addEventListener("click", onClick);
+  return b;
 }
