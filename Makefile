@@ -62,9 +62,12 @@ test-e2e: app
 screenshot: app
 	PORTHOLE_SCREENSHOT=docs/screenshot.png scripts/e2e.sh
 
-## Measures the live path on a real session and writes the figures into docs/BENCHMARKS.md.
+## Measures Porthole beside agent-browser's dashboard and a raw client on a real session, and
+## writes the figures into docs/BENCHMARKS.md (and the plot, docs/bench.svg). The input
+## measurement drives the app through tauri-driver, on a display of its own.
 bench: setup app
-	npx vite-node tests/bench/run.ts -- $(BENCH_ARGS)
+	xvfb-run -a -s "-screen 0 1600x1000x24" dbus-run-session -- \
+	  npx vite-node tests/bench/run.ts -- $(BENCH_ARGS)
 
 clean:
 	cargo clean

@@ -158,6 +158,12 @@ impl FrameStats {
             .map(|t| t.duration_since(self.started).as_secs_f64() * 1000.0)
     }
 
+    /// When the first frame came, epoch milliseconds.
+    pub fn first_frame_at_ms(&self) -> Option<f64> {
+        self.first_frame
+            .map(|t| now_ms() - t.elapsed().as_secs_f64() * 1000.0)
+    }
+
     /// Frames per second between the first and the last frame.
     pub fn fps(&self) -> f64 {
         match (self.first_frame, self.last_frame) {
@@ -278,6 +284,11 @@ mod tests {
         assert_eq!(stats.frames, 2);
         assert_eq!(stats.bytes, 3 + 6);
         assert!(stats.first_frame_ms().is_some());
+        let at = stats.first_frame_at_ms().expect("a first frame");
+        assert!(
+            (now_ms() - at).abs() < 1000.0,
+            "the first frame came just now, in epoch milliseconds"
+        );
         let p = stats.latency().expect("latencies");
         assert_eq!((p.p50, p.p99), (10.0, 30.0));
     }

@@ -7,7 +7,8 @@
 //!   [`stream_control`] (making a stream attachable), [`attach`] and [`frames`] (the
 //!   stream client and frame pump), [`navigation`] (toolbar and tabs through the CLI),
 //!   [`screenshot`] (saving the frame on screen), [`settings`] (what is remembered),
-//!   [`tray_menu`] (what the tray lists),
+//!   [`tray_menu`] (what the tray lists), [`resources`] (CPU and memory, for the
+//!   benchmarks),
 //!   [`headless`] (the subcommands),
 //!   [`error`], [`args`], [`logging`];
 //! - shell: `commands`, `events`, `frame_scheme`, `measure`, `window`, `tray`,
@@ -25,6 +26,7 @@ pub mod frames;
 pub mod headless;
 pub mod logging;
 pub mod navigation;
+pub mod resources;
 pub mod screenshot;
 pub mod settings;
 pub mod stream_control;
@@ -67,6 +69,8 @@ pub fn run_headless(command: Command) -> ExitCode {
 /// Opens the window on `workspace` (default: the last workspace, else the current
 /// directory), or hands it to the Porthole already running.
 pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
+    // "Workspace opened", for the attach-time measurement.
+    let opened_at_ms = frames::now_ms();
     if let Err(message) = display::check() {
         eprintln!("porthole: {message}");
         return ExitCode::from(2);
@@ -131,7 +135,7 @@ pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
             window::create_main(app.handle())?;
             tray::install(app.handle());
             if let (Some(seconds), Some(out)) = (measure.measure_seconds, measure.measure_out) {
-                measure::start(app.handle(), seconds, out);
+                measure::start(app.handle(), seconds, out, opened_at_ms);
             }
             Ok(())
         })

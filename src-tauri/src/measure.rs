@@ -5,7 +5,10 @@
 //!
 //! "Shown" latency runs from Chrome's capture time to the window's ack, sent right after
 //! the frame is drawn on the canvas; the compositor's last step to the screen is not in
-//! it. "Received" is the same frames as they reached Porthole's Rust side.
+//! it, the ack's trip back to the Rust side is. "Received" is the same frames as they
+//! reached Porthole's Rust side. Beside the frames it records what the measurement cost
+//! (CPU and peak RSS of this process and of the webview's web process) and when the
+//! first frame was painted, for the attach times.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -16,6 +19,7 @@ use tauri::{AppHandle, Manager};
 use crate::args::Transport;
 use crate::attach::AttachState;
 use crate::frames::FrameSummary;
+use crate::resources::{webview_processes, Usage, UsageSummary};
 use crate::state::AppState;
 
 /// What a measurement writes.
@@ -27,13 +31,21 @@ struct Measurement {
     session: String,
     received: FrameSummary,
     shown: FrameSummary,
+    /// When Porthole started on the workspace, epoch milliseconds.
+    opened_at_ms: f64,
+    /// When the window acked its first frame, epoch milliseconds.
+    first_shown_at_ms: Option<f64>,
+    /// The Rust side: this process.
+    porthole: Option<UsageSummary>,
+    /// The webview's web process (WebKitWebProcess), where the page and its canvas run.
+    webview: Option<UsageSummary>,
 }
 
 /// Starts the measurement task; the app exits when it is written (code 1 on failure).
-pub fn start(app: &AppHandle, seconds: f64, out: PathBuf) {
+pub fn start(app: &AppHandle, seconds: f64, out: PathBuf, opened_at_ms: f64) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        let code = match measure(&app, seconds).await {
+        let code = match measure(&app, seconds, opened_at_ms).await {
             Ok(m) => match serde_json::to_vec_pretty(&m).map(|json| std::fs::write(&out, json)) {
                 Ok(Ok(())) => 0,
                 Ok(Err(error)) => {
@@ -54,7 +66,7 @@ pub fn start(app: &AppHandle, seconds: f64, out: PathBuf) {
     });
 }
 
-async fn measure(app: &AppHandle, seconds: f64) -> Result<Measurement, String> {
+async fn measure(app: &AppHandle, seconds: f64, opened_at_ms: f64) -> Result<Measurement, String> {
     let state = app.state::<AppState>();
     // Wait (up to a minute) for an attachment to go Live.
     let live = tokio::time::timeout(Duration::from_secs(60), async {
@@ -71,18 +83,31 @@ async fn measure(app: &AppHandle, seconds: f64) -> Result<Measurement, String> {
     .map_err(|_| "no session went Live within a minute".to_owned())?;
     // Let the window warm up before counting.
     tokio::time::sleep(Duration::from_secs(1)).await;
+    let me = std::process::id();
+    let web = webview_processes(me).first().copied();
+    let usage_before = (Usage::of(me), web.and_then(Usage::of));
     let (received, shown) = (live.stats(), live.shown_stats());
     let started = Instant::now();
     tokio::time::sleep(Duration::from_secs_f64(seconds.max(0.1))).await;
     let elapsed = started.elapsed();
+    let usage_after = (Usage::of(me), web.and_then(Usage::of));
     if live.state().borrow().is_over() {
         return Err("the session ended during the measurement".into());
     }
+    let between = |before: Option<Usage>, after: Option<Usage>| match (before, after) {
+        (Some(b), Some(a)) => Some(UsageSummary::between(&b, &a)),
+        _ => None,
+    };
+    let shown_now = live.shown_stats();
     Ok(Measurement {
         transport: state.transport,
         seconds: elapsed.as_secs_f64(),
         session: live.session().name.clone(),
         received: live.stats().summary_since(&received, elapsed),
-        shown: live.shown_stats().summary_since(&shown, elapsed),
+        shown: shown_now.summary_since(&shown, elapsed),
+        opened_at_ms,
+        first_shown_at_ms: shown_now.first_frame_at_ms(),
+        porthole: between(usage_before.0, usage_after.0),
+        webview: between(usage_before.1, usage_after.1),
     })
 }

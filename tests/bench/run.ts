@@ -1,34 +1,43 @@
 // Porthole's benchmarks: `make bench` (or `npx vite-node tests/bench/run.ts -- [--rounds N]
-// [--seconds S]`) measures the live path on a real agent-browser session showing the
-// benchmark page (tests/pages/bench: repaints at 60 fps and paints its own clock), and
-// writes the figures into docs/BENCHMARKS.md between its `bench:begin`/`bench:end`
-// markers. The prose around the markers is written by hand and kept.
+// [--seconds S]`) measures, in one run and on the same live agent-browser session showing
+// the benchmark page (tests/pages/bench: repaints at 60 fps, paints its own clock),
+// Porthole beside the alternatives a person has, and writes the figures into
+// docs/BENCHMARKS.md between its `bench:begin`/`bench:end` markers, with a plot in
+// docs/bench.svg. The prose around the markers is written by hand and kept.
 //
-// What it measures:
-// - the frame transports into the real webview (event with base64, Channel with raw
-//   bytes, the `frame:` URI scheme) at three frame sizes, through `porthole
-//   --measure-seconds`, which counts the frames the window acks as painted;
-// - the same with WebKitGTK's DMA-BUF renderer on and off (no GPU here);
-// - the Rust side alone (`porthole watch`, acking on receipt): the floor of the path;
-// - what re-encoding frames as WebP would cost (examples/transcode.rs).
-import { execFile, execFileSync } from "node:child_process";
+// The viewers, measured one after the other within each round, at each frame size:
+// - Porthole's window (`porthole --measure-seconds`: frames acked as painted, CPU and
+//   peak RSS of the app and of its web process);
+// - agent-browser's dashboard in headless Chromium (dashboard.ts);
+// - the floor: a raw WebSocket client that decodes nothing (src-tauri/examples/floor.rs).
+// Then: attach times, input latency (input.ts), several sessions at once, the frame
+// transports and WebKit's renderer, and what WebP re-encoding would cost.
+import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { agentBrowser, closeAll, ROOT, sandbox, startSession } from "../support/agentBrowser";
+import { agentBrowser, type AgentSession, closeAll, ROOT, sandbox, startSession } from "../support/agentBrowser";
+import { measureDashboard } from "./dashboard";
+import { measureInput } from "./input";
+import { plot } from "./plot";
+import { median, percentiles, type Summary } from "./stats";
 
 const run = promisify(execFile);
 const APP = join(ROOT, "target/debug/porthole");
+const FLOOR = join(ROOT, "target/debug/examples/floor");
 const TRANSCODE = join(ROOT, "target/debug/examples/transcode");
 const BENCH_PAGE = `file://${join(ROOT, "tests/pages/bench/index.html")}`;
 const DOC = join(ROOT, "docs/BENCHMARKS.md");
+const SVG = join(ROOT, "docs/bench.svg");
 const SIZES: Array<[number, number]> = [
   [640, 360],
+  [960, 540],
   [1280, 720],
   [1920, 1080],
 ];
-const TRANSPORTS = ["event", "channel", "scheme"] as const;
+const MAIN: [number, number] = [1280, 720];
+const sizeName = ([w, h]: [number, number]) => `${w}x${h}`;
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -36,86 +45,76 @@ function option(name: string, fallback: number): number {
 }
 const ROUNDS = option("rounds", 3);
 const SECONDS = option("seconds", 6);
+const PRESSES = 40;
 
-interface Percentiles {
-  p50: number;
-  p90: number;
-  p99: number;
+interface Usage {
+  pid: number;
+  cpuPercent: number;
+  peakRssMb: number;
 }
-interface Summary {
-  frames: number;
-  fps: number;
-  latencyMs: Percentiles | null;
-  bytes: number;
-}
-interface Measurement {
+/** What `porthole --measure-out` writes. */
+interface WindowRun {
   transport: string;
   seconds: number;
   received: Summary;
   shown: Summary;
+  openedAtMs: number;
+  firstShownAtMs: number | null;
+  porthole: Usage | null;
+  webview: Usage | null;
 }
 
 const box = sandbox("bench");
+const env = { ...process.env, HOME: box.home, AGENT_BROWSER_SOCKET_DIR: box.sockets, XDG_RUNTIME_DIR: "" };
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Opens the app on the bench workspace under its own Xvfb and measures what it shows. */
-async function measureWindow(transport: string, env: NodeJS.ProcessEnv = {}): Promise<Measurement> {
+/** Opens the app on `workspace` under its own Xvfb and measures what it shows. */
+async function measureWindow(transport: string, workspace = box.workspace, extraEnv: NodeJS.ProcessEnv = {}): Promise<WindowRun> {
   const out = join(box.root, `measure-${transport}-${Date.now()}.json`);
-  await run(
-    "xvfb-run",
-    [
-      "-a",
-      "-s",
-      "-screen 0 1600x1000x24",
-      "dbus-run-session",
-      "--",
-      APP,
-      "--transport",
-      transport,
-      "--measure-seconds",
-      String(SECONDS),
-      "--measure-out",
-      out,
-      box.workspace,
-    ],
-    {
-      env: { ...process.env, HOME: box.home, AGENT_BROWSER_SOCKET_DIR: box.sockets, XDG_RUNTIME_DIR: "", ...env },
-      timeout: 120_000,
-    },
-  );
-  return JSON.parse(readFileSync(out, "utf8")) as Measurement;
+  const args = ["-a", "-s", "-screen 0 1600x1000x24", "dbus-run-session", "--", APP];
+  args.push("--transport", transport, "--measure-seconds", String(SECONDS), "--measure-out", out, workspace);
+  await run("xvfb-run", args, { env: { ...env, ...extraEnv }, timeout: 120_000 });
+  return JSON.parse(readFileSync(out, "utf8")) as WindowRun;
 }
 
-/** The Rust side alone: attach, ack every frame on receipt, decode nothing. */
-async function measureWatch(saveFrame?: string): Promise<Summary> {
-  const args = ["watch", "--workspace", box.workspace, "--seconds", String(SECONDS), "--json"];
-  if (saveFrame) args.push("--save-frame", saveFrame);
-  const { stdout } = await run(APP, args, {
-    env: { ...process.env, AGENT_BROWSER_SOCKET_DIR: box.sockets, XDG_RUNTIME_DIR: "" },
-    timeout: 60_000,
-  });
+const streamPort = (s: AgentSession) => Number(readFileSync(join(s.sockets, `${s.name}.stream`), "utf8").trim());
+
+/** The floor client on `session` for `seconds`. */
+async function measureFloor(session: AgentSession, seconds = SECONDS): Promise<Summary> {
+  const { stdout } = await run(FLOOR, [String(streamPort(session)), String(seconds)], { timeout: 60_000 });
   return JSON.parse(stdout) as Summary;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.floor((s.length - 1) / 2)];
-};
+/** Porthole's Rust side alone (`porthole watch`): acks on receipt, decodes nothing. */
+async function measureWatch(saveFrame: string): Promise<Summary> {
+  const args = ["watch", "--workspace", box.workspace, "--seconds", String(SECONDS), "--json", "--save-frame", saveFrame];
+  const { stdout } = await run(APP, args, { env, timeout: 60_000 });
+  return JSON.parse(stdout) as Summary;
+}
 
+interface Figures {
+  fps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+}
 /** Medians over rounds of fps and of each latency percentile. */
-function combine(samples: Summary[]): { fps: number; p50: number; p90: number; p99: number; kb: number } {
+function combine(samples: Summary[]): Figures {
   const pick = (f: (s: Summary) => number | undefined) => median(samples.map(f).filter((v): v is number => v !== undefined));
   return {
     fps: pick((s) => s.fps),
     p50: pick((s) => s.latencyMs?.p50),
     p90: pick((s) => s.latencyMs?.p90),
     p99: pick((s) => s.latencyMs?.p99),
-    kb: pick((s) => (s.frames ? s.bytes / s.frames / 1024 : undefined)),
   };
 }
 
 const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : "–");
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "–");
+const ratio = (a: number, b: number) => (Number.isFinite(a / b) && b > 0 ? `${(a / b).toFixed(2)}×` : "–");
+const signed = (n: number) => (Number.isFinite(n) ? `${n >= 0 ? "+" : ""}${n.toFixed(0)}` : "–");
 const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
+const header = (cells: string[]) => [row(cells), row(cells.map((_, i) => (i === 0 ? "---" : "--:")))];
 
 function machine(): string[] {
   const version = (cmd: string, args: string[]) => {
@@ -127,71 +126,223 @@ function machine(): string[] {
   };
   const webkit = version("dpkg-query", ["-W", "-f=${Version}", "libwebkit2gtk-4.1-0"]);
   const os = readFileSync("/etc/os-release", "utf8").match(/PRETTY_NAME="(.*)"/)?.[1] ?? "Linux";
+  const agent = JSON.parse(readFileSync(join(ROOT, "node_modules/agent-browser/package.json"), "utf8")).version;
   return [
     `- Machine: ${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB RAM, ${os}, no GPU (Xvfb).`,
-    `- Chromium ${version("chromium", ["--version"]).replace(/^Chromium /, "")}, WebKitGTK ${webkit}, agent-browser ${JSON.parse(readFileSync(join(ROOT, "node_modules/agent-browser/package.json"), "utf8")).version}.`,
+    `- Chromium ${version("chromium", ["--version"]).replace(/^Chromium /, "")}, WebKitGTK ${webkit}, agent-browser ${agent}.`,
     `- Porthole ${version("git", ["-C", ROOT, "describe", "--always", "--dirty"])}, debug profile (what \`make run\` builds).`,
-    `- ${ROUNDS} rounds of ${SECONDS} s per figure, medians over rounds; transports interleaved within each round.`,
+    `- ${ROUNDS} rounds of ${SECONDS} s per figure, medians over rounds; the viewers take turns within each round, never two at once.`,
   ];
+}
+
+/** `count` more sessions on the bench page, in a workspace of their own, each with a floor
+ * client attached so its screencast runs. */
+async function extraLoad(count: number): Promise<{ sessions: AgentSession[]; clients: ChildProcess[] }> {
+  const sessions: AgentSession[] = [];
+  for (let i = 0; i < count; i++) {
+    const s = await startSession(`bench-extra-${i + 1}`, join(box.root, "other"), box.sockets, BENCH_PAGE);
+    await agentBrowser(s, "set", "viewport", String(MAIN[0]), String(MAIN[1]));
+    sessions.push(s);
+  }
+  const clients = sessions.map((s) => spawn(FLOOR, [String(streamPort(s)), "3600"], { stdio: "ignore" }));
+  return { sessions, clients };
 }
 
 async function main(): Promise<void> {
   const session = await startSession("bench", box.workspace, box.sockets, BENCH_PAGE);
   const lines: string[] = [];
-  const started = new Date();
-  lines.push(`Measured ${started.toISOString().slice(0, 16).replace("T", " ")} UTC by \`make bench\`.`, "", ...machine(), "");
-
-  // Transports at each frame size.
+  lines.push(`Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`make bench\`.`, "", ...machine(), "");
   lines.push(
-    "### Frame transports into the webview",
+    "The commands behind each figure (PORT is the session's stream port, WS its workspace):",
     "",
-    "Frames the window painted per second, and latency from Chrome's capture to the window's ack after drawing (ms). The Rust-side row is `porthole watch`: the same stream, acked on receipt, decoding nothing.",
+    `- Porthole: \`xvfb-run -a -s "-screen 0 1600x1000x24" dbus-run-session -- target/debug/porthole --transport scheme --measure-seconds ${SECONDS} --measure-out OUT.json WS\``,
+    `- Dashboard: \`measureDashboard(PORT, ${SECONDS})\` in tests/bench/dashboard.ts: headless Chromium (playwright-core) on \`http://127.0.0.1:PORT/\``,
+    `- Floor: \`target/debug/examples/floor PORT ${SECONDS}\``,
+    `- Porthole's Rust side: \`target/debug/porthole watch --workspace WS --seconds ${SECONDS} --json\``,
+    `- Input: \`measureInput\` in tests/bench/input.ts (${PRESSES} presses through tauri-driver)`,
+    "- WebP: `target/debug/examples/transcode FRAME.jpg ...` on a frame saved at each size",
     "",
-    row(["Frame size", "Path", "fps", "p50", "p90", "p99", "KB/frame"]),
-    row(["---", "---", "--:", "--:", "--:", "--:", "--:"]),
   );
+
+  // 1–4, 7: the viewers side by side at each frame size.
+  type Viewer = "floor" | "dashboard" | "porthole";
+  const bySize = new Map<string, { floor: Summary[]; dashboard: Summary[]; porthole: WindowRun[]; watch: Summary }>();
   const frames: string[] = [];
-  for (const [w, h] of SIZES) {
-    await agentBrowser(session, "set", "viewport", String(w), String(h));
-    const framePath = join(box.root, `frame-${w}x${h}.jpg`);
-    const watch: Summary[] = [await measureWatch(framePath)];
+  for (const size of SIZES) {
+    await agentBrowser(session, "set", "viewport", String(size[0]), String(size[1]));
+    const framePath = join(box.root, `frame-${sizeName(size)}.jpg`);
+    const watch = await measureWatch(framePath);
     frames.push(framePath);
-    const shown: Record<string, Summary[]> = Object.fromEntries(TRANSPORTS.map((t) => [t, []]));
+    const runs = { floor: [] as Summary[], dashboard: [] as Summary[], porthole: [] as WindowRun[], watch };
     for (let r = 0; r < ROUNDS; r++) {
-      for (const t of TRANSPORTS) {
-        shown[t].push((await measureWindow(t)).shown);
-        process.stderr.write(`${w}x${h} ${t} round ${r + 1}/${ROUNDS}\n`);
-      }
-      if (r > 0) watch.push(await measureWatch());
+      runs.floor.push(await measureFloor(session));
+      runs.dashboard.push(await measureDashboard(streamPort(session), SECONDS));
+      runs.porthole.push(await measureWindow("scheme"));
+      process.stderr.write(`${sizeName(size)} round ${r + 1}/${ROUNDS}\n`);
     }
-    const floor = combine(watch);
-    lines.push(row([`${w}x${h}`, "Rust side (`watch`)", f1(floor.fps), f0(floor.p50), f0(floor.p90), f0(floor.p99), f1(floor.kb)]));
-    for (const t of TRANSPORTS) {
-      const c = combine(shown[t]);
-      lines.push(row([`${w}x${h}`, `window, \`${t}\``, f1(c.fps), f0(c.p50), f0(c.p90), f0(c.p99), f1(c.kb)]));
+    bySize.set(sizeName(size), runs);
+  }
+  const figures = (size: string, viewer: Viewer): Figures => {
+    const runs = bySize.get(size);
+    if (!runs) throw new Error(`no runs at ${size}`);
+    return combine(viewer === "porthole" ? runs.porthole.map((w) => w.shown) : runs[viewer]);
+  };
+  const usage = (size: string, which: "porthole" | "webview") => {
+    const runs = bySize.get(size)?.porthole ?? [];
+    const u = runs.map((w) => w[which]).filter((x): x is Usage => x !== null);
+    return { cpu: median(u.map((x) => x.cpuPercent)), rss: u.length ? Math.max(...u.map((x) => x.peakRssMb)) : NaN };
+  };
+
+  lines.push(
+    "### The viewers side by side",
+    "",
+    "Frames each viewer painted per second and the latency from Chrome's capture timestamp to the frame drawn (ms). **Floor**: a raw WebSocket client that decodes nothing, its latency taken on arrival; its rate is what the source sends. **Dashboard**: agent-browser's own viewer in headless Chromium, up to its `drawImage`. **Porthole**: the real window, up to the ack it sends after drawing. *Porthole's Rust side* is `porthole watch` (one run per size): Porthole's stream client alone, acking on receipt.",
+    "",
+    ...header(["Frame size", "Viewer", "fps", "% of source", "p50", "p90", "p99"]),
+  );
+  for (const size of SIZES.map(sizeName)) {
+    const source = figures(size, "floor").fps;
+    const watch = bySize.get(size)?.watch;
+    for (const [label, f] of [
+      ["Floor (raw client)", figures(size, "floor")],
+      ["Dashboard", figures(size, "dashboard")],
+      ["**Porthole**", figures(size, "porthole")],
+      ["*Porthole's Rust side*", watch ? combine([watch]) : combine([])],
+    ] as Array<[string, Figures]>) {
+      const pct = `${f0((100 * f.fps) / source)}%`;
+      lines.push(row([size, label, f1(f.fps), pct, f0(f.p50), f0(f.p90), f0(f.p99)]));
     }
   }
 
-  // The renderer, at 1280x720 with the default transport.
-  await agentBrowser(session, "set", "viewport", "1280", "720");
-  const renderer: Record<string, Summary[]> = { off: [], on: [] };
+  lines.push(
+    "",
+    "### Porthole against the others",
+    "",
+    "Ratios are Porthole's figure over the other's (fps above 1× is better, latency below 1× is better); against the floor, latency is also the milliseconds Porthole adds.",
+    "",
+    ...header(["Frame size", "fps vs dashboard", "p50 vs dashboard", "p99 vs dashboard", "fps vs floor", "p50 vs floor", "p50 added, ms", "p99 added, ms"]),
+  );
+  for (const size of SIZES.map(sizeName)) {
+    const [p, d, fl] = [figures(size, "porthole"), figures(size, "dashboard"), figures(size, "floor")];
+    lines.push(
+      row([size, ratio(p.fps, d.fps), ratio(p.p50, d.p50), ratio(p.p99, d.p99), ratio(p.fps, fl.fps), ratio(p.p50, fl.p50), signed(p.p50 - fl.p50), signed(p.p99 - fl.p99)]),
+    );
+  }
+
+  lines.push(
+    "",
+    "### What Porthole costs, one live session",
+    "",
+    "CPU is user+sys time over the measurement, in percent of one core; RSS is the peak (`VmHWM`) over the process's life, the highest of the rounds. *Porthole* is the app's own process (the Rust side); *web process* is the webview's WebKitWebProcess, where the panel decodes and draws.",
+    "",
+    ...header(["Frame size", "Porthole CPU %", "Porthole peak RSS MB", "Web process CPU %", "Web process peak RSS MB"]),
+  );
+  for (const size of SIZES.map(sizeName)) {
+    const [a, w] = [usage(size, "porthole"), usage(size, "webview")];
+    lines.push(row([size, f1(a.cpu), f0(a.rss), f1(w.cpu), f0(w.rss)]));
+  }
+
+  // 5: attach times.
+  await agentBrowser(session, "set", "viewport", String(MAIN[0]), String(MAIN[1]));
+  const opened = SIZES.flatMap((s) => bySize.get(sizeName(s))?.porthole ?? [])
+    .map((w) => (w.firstShownAtMs ?? NaN) - w.openedAtMs)
+    .filter(Number.isFinite);
+  const fromCall: number[] = [];
+  const fromReturn: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
+    const workspace = join(box.root, `attach-${r}`);
+    mkdirSync(workspace, { recursive: true });
+    const window = measureWindow("scheme", workspace);
+    // Let the window come up and wait on the empty workspace.
+    await pause(5000);
+    const called = Date.now();
+    const late = await startSession(`bench-attach-${r}`, workspace, box.sockets, BENCH_PAGE);
+    const returned = Date.now();
+    const w = await window;
+    if (w.firstShownAtMs !== null && w.openedAtMs < called) {
+      fromCall.push(w.firstShownAtMs - called);
+      fromReturn.push(w.firstShownAtMs - returned);
+    }
+    await agentBrowser(late, "close");
+  }
+  const spread = (xs: number[]) =>
+    xs.length ? `${f0(median(xs))} | ${f0(Math.min(...xs))} | ${f0(Math.max(...xs))} | ${xs.length}` : "– | – | – | 0";
+  lines.push(
+    "",
+    "### Attach time",
+    "",
+    "To the first frame the window painted (ms). The new session is started by `agent-browser open` on the bench page, as an agent would, in the workspace a waiting Porthole has open; `open` returns once Chromium is up and the page loaded.",
+    "",
+    ...header(["From", "median", "min", "max", "runs"]),
+    row(["`porthole WORKSPACE` started, session already running", spread(opened)]),
+    row(["`agent-browser open` called in the open workspace", spread(fromCall)]),
+    row(["`agent-browser open` returned", spread(fromReturn)]),
+  );
+
+  // 6: input latency.
+  const input = await measureInput(box, session, PRESSES);
+  const ip = percentiles(input);
+  lines.push(
+    "",
+    "### Input latency (1280x720)",
+    "",
+    `A pointer press on the panel (WebDriver, ${PRESSES} presses) to the page's \`mousedown\` handler: from the moment the webview's JavaScript sees the press to the moment the page's handler runs (ms).`,
+    "",
+    ...header(["Presses", "p50", "p90", "p99", "max"]),
+    row([String(input.length), f1(ip?.p50 ?? NaN), f1(ip?.p90 ?? NaN), f1(ip?.p99 ?? NaN), f1(Math.max(...input))]),
+  );
+
+  // 7: several sessions at once.
+  lines.push(
+    "",
+    "### Several live sessions (1280x720)",
+    "",
+    "Porthole's window shows one session at a time. Here the bench session is in the panel while other sessions on the same page stream to a floor client each: how the panel holds up as the machine carries more live browsers.",
+    "",
+    ...header(["Live sessions", "Porthole fps", "p50", "p99", "Porthole CPU %", "Web process CPU %"]),
+  );
+  const main720 = bySize.get(sizeName(MAIN))?.porthole ?? [];
+  const multi = (runs: WindowRun[]) => {
+    const f = combine(runs.map((w) => w.shown));
+    const cpu = (k: "porthole" | "webview") => median(runs.map((w) => w[k]?.cpuPercent ?? NaN));
+    return [f1(f.fps), f0(f.p50), f0(f.p99), f1(cpu("porthole")), f1(cpu("webview"))];
+  };
+  lines.push(row(["1", ...multi(main720)]));
+  for (const extra of [1, 2]) {
+    const load = await extraLoad(extra);
+    try {
+      const runs: WindowRun[] = [];
+      for (let r = 0; r < ROUNDS; r++) runs.push(await measureWindow("scheme"));
+      lines.push(row([String(extra + 1), ...multi(runs)]));
+    } finally {
+      for (const c of load.clients) c.kill();
+      for (const s of load.sessions) await agentBrowser(s, "close");
+    }
+  }
+
+  // The frame transports and the renderer, at 1280x720.
+  const transports: Record<string, Summary[]> = { event: [], channel: [], dmabuf: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    transports.event.push((await measureWindow("event")).shown);
+    transports.channel.push((await measureWindow("channel")).shown);
     // Porthole turns the DMA-BUF renderer off by itself without a GPU; "0" keeps it on.
-    renderer.off.push((await measureWindow("scheme")).shown);
-    renderer.on.push((await measureWindow("scheme", { WEBKIT_DISABLE_DMABUF_RENDERER: "0" })).shown);
+    transports.dmabuf.push((await measureWindow("scheme", box.workspace, { WEBKIT_DISABLE_DMABUF_RENDERER: "0" })).shown);
   }
   lines.push(
     "",
-    "### WebKitGTK's DMA-BUF renderer without a GPU (1280x720, `scheme`)",
+    "### Frame transports and WebKit's renderer (1280x720)",
     "",
-    row(["Renderer", "fps", "p50", "p90", "p99"]),
-    row(["---", "--:", "--:", "--:", "--:"]),
+    "The same window with the frame bytes carried another way (`--transport`), and with WebKitGTK's DMA-BUF renderer left on although there is no GPU.",
+    "",
+    ...header(["Window", "fps", "p50", "p90", "p99"]),
   );
-  for (const [name, label] of [
-    ["off", "DMA-BUF off (Porthole's choice without a GPU)"],
-    ["on", "DMA-BUF on (`WEBKIT_DISABLE_DMABUF_RENDERER=0`)"],
-  ]) {
-    const c = combine(renderer[name]);
+  for (const [label, samples] of [
+    ["`scheme` (the default), DMA-BUF off", main720.map((w) => w.shown)],
+    ["`event` (base64 in the event)", transports.event],
+    ["`channel` (raw bytes over a Channel)", transports.channel],
+    ["`scheme`, DMA-BUF on (`WEBKIT_DISABLE_DMABUF_RENDERER=0`)", transports.dmabuf],
+  ] as Array<[string, Summary[]]>) {
+    const c = combine(samples);
     lines.push(row([label, f1(c.fps), f0(c.p50), f0(c.p90), f0(c.p99)]));
   }
 
@@ -202,13 +353,50 @@ async function main(): Promise<void> {
     "",
     "### Re-encoding frames as WebP (per frame, codecs at opt-level 3)",
     "",
-    row(["Frame size", "JPEG KB", "JPEG decode ms", "WebP q75 encode ms", "WebP q75 KB", "WebP q50 encode ms", "WebP q50 KB"]),
-    row(["---", "--:", "--:", "--:", "--:", "--:", "--:"]),
+    ...header(["Frame size", "JPEG KB", "JPEG decode ms", "WebP q75 encode ms", "WebP q75 KB", "WebP q50 encode ms", "WebP q50 KB"]),
   );
   for (const [, size, jpeg, decode, q75ms, q75, q50ms, q50] of table) {
     const kb = (b: string) => f1(Number(b) / 1024);
     lines.push(row([size, kb(jpeg), decode, q75ms, kb(q75), q50ms, kb(q50)]));
   }
+
+  // The targets.
+  const main = sizeName(MAIN);
+  const [p, fl] = [figures(main, "porthole"), figures(main, "floor")];
+  const cost = usage(main, "porthole");
+  const live = median(fromReturn);
+  const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
+  lines.push(
+    "",
+    "### Targets (1280x720, one live session)",
+    "",
+    ...header(["Target", "Measured", "Verdict"]),
+    row([
+      "≥ 97% of the source's frames shown, source at 60 fps",
+      `${f0((100 * p.fps) / fl.fps)}% of a ${f1(fl.fps)} fps source`,
+      verdict(p.fps / fl.fps >= 0.97 && fl.fps >= 59),
+    ]),
+    row(["Latency p50 within 8 ms of the floor", `${signed(p.p50 - fl.p50)} ms`, verdict(p.p50 - fl.p50 <= 8)]),
+    row(["Latency p99 within 25 ms of the floor", `${signed(p.p99 - fl.p99)} ms`, verdict(p.p99 - fl.p99 <= 25)]),
+    row(["Rust side below 3% of one core", `${f1(cost.cpu)}%`, verdict(cost.cpu < 3)]),
+    row(["Rust side below 60 MB RSS", `${f0(cost.rss)} MB peak`, verdict(cost.rss < 60)]),
+    row(["A new session live within 500 ms of being started", `${f0(live)} ms after \`open\` returned (median)`, verdict(live <= 500)]),
+  );
+
+  // The plot.
+  const series = (name: string, colour: string, viewer: Viewer) => {
+    const fs = SIZES.map((s) => figures(sizeName(s), viewer));
+    return { name, colour, fps: fs.map((f) => f.fps), p50: fs.map((f) => f.p50), p99: fs.map((f) => f.p99) };
+  };
+  writeFileSync(
+    SVG,
+    plot("Frame rate and latency by frame size (one live session)", SIZES, [
+      series("Porthole", "#1f6feb", "porthole"),
+      series("agent-browser dashboard", "#e36209", "dashboard"),
+      series("floor (raw WebSocket)", "#6e7781", "floor"),
+    ]),
+  );
+  lines.push("", "![Frame rate and latency by frame size](bench.svg)");
 
   const doc = readFileSync(DOC, "utf8");
   const begin = "<!-- bench:begin -->";
@@ -217,7 +405,7 @@ async function main(): Promise<void> {
   const to = doc.indexOf(end);
   if (from < 0 || to < from) throw new Error(`${DOC} lacks the ${begin} … ${end} markers`);
   writeFileSync(DOC, `${doc.slice(0, from + begin.length)}\n${lines.join("\n")}\n${doc.slice(to)}`);
-  process.stderr.write(`wrote ${DOC}\n`);
+  process.stderr.write(`wrote ${DOC} and ${SVG}\n`);
 }
 
 mkdirSync(join(ROOT, "docs"), { recursive: true });

@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentBrowser, closeAll, ROOT, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
+import { agentBrowser, closeAll, evalInPage, ROOT, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
 import { eventually } from "../support/eventually";
 import { byTestId, launchOn, waitForText, type App } from "../support/driver";
 
@@ -25,13 +25,7 @@ afterAll(async () => {
 });
 
 /** Evaluates `expression` in the agent's page and parses its JSON value. */
-async function inPage<T>(expression: string): Promise<T> {
-  const out = await agentBrowser(page, "--json", "eval", `JSON.stringify(${expression})`);
-  const parsed = JSON.parse(out) as { success: boolean; data?: { result?: unknown }; error?: string };
-  if (!parsed.success) throw new Error(`eval failed: ${parsed.error}`);
-  const result = parsed.data?.result;
-  return JSON.parse(typeof result === "string" ? result : JSON.stringify(result)) as T;
-}
+const inPage = <T>(expression: string) => evalInPage<T>(page, expression);
 
 /** Where page CSS pixel (x, y) is on the canvas, as an offset from its centre (WebDriver's origin). */
 async function onCanvas(x: number, y: number): Promise<{ x: number; y: number }> {

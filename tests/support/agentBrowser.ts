@@ -53,6 +53,15 @@ export async function agentBrowser(session: AgentSession, ...args: string[]): Pr
   return stdout;
 }
 
+/** Evaluates `expression` in the session's page and parses its JSON value. */
+export async function evalInPage<T>(session: AgentSession, expression: string): Promise<T> {
+  const out = await agentBrowser(session, "--json", "eval", `JSON.stringify(${expression})`);
+  const parsed = JSON.parse(out) as { success: boolean; data?: { result?: unknown }; error?: string };
+  if (!parsed.success) throw new Error(`eval failed: ${parsed.error}`);
+  const result = parsed.data?.result;
+  return JSON.parse(typeof result === "string" ? result : JSON.stringify(result)) as T;
+}
+
 /** Starts a session in `cwd` on `url`, as an agent would. */
 export async function startSession(
   name: string,
