@@ -86,6 +86,7 @@ pub struct FrameStats {
     pub bytes: u64,
     pub malformed: u64,
     latencies: Vec<f64>,
+    first_latency: Option<f64>,
 }
 
 impl Default for FrameStats {
@@ -104,6 +105,7 @@ impl FrameStats {
             bytes: 0,
             malformed: 0,
             latencies: Vec::new(),
+            first_latency: None,
         }
     }
 
@@ -124,6 +126,9 @@ impl FrameStats {
 
     fn count(&mut self, frame: &Frame, latency: Option<f64>) {
         let now = Instant::now();
+        if self.frames == 0 {
+            self.first_latency = latency;
+        }
         self.first_frame.get_or_insert(now);
         self.last_frame = Some(now);
         self.frames += 1;
@@ -162,6 +167,11 @@ impl FrameStats {
     pub fn first_frame_at_ms(&self) -> Option<f64> {
         self.first_frame
             .map(|t| now_ms() - t.elapsed().as_secs_f64() * 1000.0)
+    }
+
+    /// The latency of the first frame, milliseconds (when it carried a capture time).
+    pub fn first_latency_ms(&self) -> Option<f64> {
+        self.first_latency
     }
 
     /// Frames per second between the first and the last frame.
@@ -284,6 +294,11 @@ mod tests {
         assert_eq!(stats.frames, 2);
         assert_eq!(stats.bytes, 3 + 6);
         assert!(stats.first_frame_ms().is_some());
+        assert_eq!(
+            stats.first_latency_ms(),
+            Some(10.0),
+            "the first frame's own latency is kept, not a later one's"
+        );
         let at = stats.first_frame_at_ms().expect("a first frame");
         assert!(
             (now_ms() - at).abs() < 1000.0,

@@ -1,7 +1,7 @@
 //! The headless face of Porthole: subcommands over the same core as the window.
 //!
 //! `porthole watch` attaches to a session's stream the way the window does and reports
-//! frame rate, latency and bytes.
+//! frame rate, latency, bytes and what watching cost (CPU and peak RSS).
 //!
 //! `porthole sessions` prints what discovery sees; with `--ensure NAME` it makes that
 //! session's stream attachable through [`crate::stream_control::ensure_stream`], the same
@@ -21,6 +21,7 @@ use crate::attach::{AckMode, AttachOptions, AttachState, Attachment};
 use crate::discovery::{Discovery, Report, Session, SessionStatus};
 use crate::error::{Coded, UiError};
 use crate::frames::FrameSummary;
+use crate::resources::{Usage, UsageSummary};
 use crate::stream_control::ensure_stream;
 
 /// Exit code of a command that ran and failed.
@@ -95,6 +96,8 @@ struct WatchReport {
     #[serde(flatten)]
     frames: FrameSummary,
     malformed: u64,
+    /// What this process cost while it watched: CPU and peak RSS.
+    cost: Option<UsageSummary>,
 }
 
 /// `porthole watch`: attaches like the window (enabling the stream when it is off),
@@ -130,8 +133,13 @@ pub async fn watch(args: WatchArgs) -> ExitCode {
         ..AttachOptions::default()
     };
     let cli = AgentBrowserCli::locate(args.agent_browser.as_deref());
+    let me = std::process::id();
+    let before = Usage::of(me);
     let attachment = Attachment::start(session.clone(), discovery, cli, options);
     let mut outcome = watch_until(&attachment, &args).await;
+    let cost = before
+        .zip(Usage::of(me))
+        .map(|(b, a)| UsageSummary::between(&b, &a));
     if let (Ok(()), Some(path)) = (&outcome, &args.save_frame) {
         outcome = save_last_frame(&attachment, path);
     }
@@ -141,6 +149,7 @@ pub async fn watch(args: WatchArgs) -> ExitCode {
         stream_enabled: attachment.enabled_stream(),
         frames: FrameSummary::from(&stats),
         malformed: stats.malformed,
+        cost,
     };
     drop(attachment);
     match outcome {

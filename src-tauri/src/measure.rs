@@ -7,9 +7,11 @@
 //! the frame is drawn on the canvas; the compositor's last step to the screen is not in
 //! it, the ack's trip back to the Rust side is. "Received" is the same frames as they
 //! reached Porthole's Rust side. Beside the frames it records what the measurement cost
-//! (CPU and peak RSS of this process and of the webview's web process) and when the
-//! first frame was painted, for the attach times.
+//! (CPU and peak RSS of this process and of the webview's web process, this process's
+//! CPU by thread and the machine's by program) and when the first frame was painted,
+//! for the attach times.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -19,7 +21,7 @@ use tauri::{AppHandle, Manager};
 use crate::args::Transport;
 use crate::attach::AttachState;
 use crate::frames::FrameSummary;
-use crate::resources::{webview_processes, Usage, UsageSummary};
+use crate::resources::{webview_processes, GroupedCpu, Usage, UsageSummary};
 use crate::state::AppState;
 
 /// What a measurement writes.
@@ -35,10 +37,16 @@ struct Measurement {
     opened_at_ms: f64,
     /// When the window acked its first frame, epoch milliseconds.
     first_shown_at_ms: Option<f64>,
+    /// That first frame's latency (shown minus captured), milliseconds.
+    first_shown_latency_ms: Option<f64>,
     /// The Rust side: this process.
     porthole: Option<UsageSummary>,
     /// The webview's web process (WebKitWebProcess), where the page and its canvas run.
     webview: Option<UsageSummary>,
+    /// This process's CPU by thread group, percent of one core.
+    threads: BTreeMap<String, f64>,
+    /// The whole machine's CPU by program, percent of one core.
+    programs: BTreeMap<String, f64>,
 }
 
 /// Starts the measurement task; the app exits when it is written (code 1 on failure).
@@ -86,11 +94,13 @@ async fn measure(app: &AppHandle, seconds: f64, opened_at_ms: f64) -> Result<Mea
     let me = std::process::id();
     let web = webview_processes(me).first().copied();
     let usage_before = (Usage::of(me), web.and_then(Usage::of));
+    let groups_before = (GroupedCpu::threads_of(me), GroupedCpu::programs());
     let (received, shown) = (live.stats(), live.shown_stats());
     let started = Instant::now();
     tokio::time::sleep(Duration::from_secs_f64(seconds.max(0.1))).await;
     let elapsed = started.elapsed();
     let usage_after = (Usage::of(me), web.and_then(Usage::of));
+    let groups_after = (GroupedCpu::threads_of(me), GroupedCpu::programs());
     if live.state().borrow().is_over() {
         return Err("the session ended during the measurement".into());
     }
@@ -107,7 +117,17 @@ async fn measure(app: &AppHandle, seconds: f64, opened_at_ms: f64) -> Result<Mea
         shown: shown_now.summary_since(&shown, elapsed),
         opened_at_ms,
         first_shown_at_ms: shown_now.first_frame_at_ms(),
+        first_shown_latency_ms: shown_now.first_latency_ms(),
         porthole: between(usage_before.0, usage_after.0),
         webview: between(usage_before.1, usage_after.1),
+        threads: shares(groups_before.0, groups_after.0),
+        programs: shares(groups_before.1, groups_after.1),
     })
+}
+
+fn shares(before: Option<GroupedCpu>, after: Option<GroupedCpu>) -> BTreeMap<String, f64> {
+    match (before, after) {
+        (Some(b), Some(a)) => a.percent_since(&b),
+        _ => BTreeMap::new(),
+    }
 }

@@ -8,7 +8,14 @@
 //! Porthole window runs (its children). CPU time comes through sysinfo; peak RSS
 //! (`VmHWM`) is read from `/proc/PID/status`, which sysinfo does not expose, so it is
 //! `None` off Linux.
+//!
+//! To say where the time goes, [`GroupedCpu`] reads CPU time by group: the threads of
+//! one process ([`GroupedCpu::threads_of`]: the main thread, the async runtime, the
+//! rest) or every process of the machine by program ([`GroupedCpu::programs`]: Porthole,
+//! WebKit, Chromium, the agent-browser daemon, ...). Two readings give each group's
+//! share over the time between them ([`GroupedCpu::percent_since`]).
 
+use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -127,6 +134,130 @@ pub fn webview_processes(ancestor: u32) -> Vec<u32> {
     found.into_iter().map(|(_, pid)| pid).collect()
 }
 
+/// CPU time so far of a set of threads or processes, each in a named group.
+#[derive(Debug, Clone)]
+pub struct GroupedCpu {
+    /// Thread or process id -> (group, CPU time since it started).
+    entries: HashMap<u32, (&'static str, Duration)>,
+    at: Instant,
+}
+
+/// The group of a thread of a Porthole process.
+pub fn thread_group(pid: u32, tid: u32, name: &str) -> &'static str {
+    if tid == pid {
+        // GTK's main loop: the window, WebKit's UI side, Tauri's event loop and IPC.
+        "main thread"
+    } else if name.starts_with("tokio-runtime") {
+        // Tauri's async runtime: stream clients, frame pumps, discovery.
+        "async runtime"
+    } else {
+        "other threads"
+    }
+}
+
+/// The program a process belongs to, by its (possibly truncated) name.
+pub fn program_group(name: &str) -> &'static str {
+    if name == "porthole" {
+        "Porthole"
+    } else if name.starts_with("WebKit") {
+        "WebKit (web and network processes)"
+    } else if name.starts_with("chrom") {
+        "Chromium"
+    } else if name.starts_with("agent-browser") {
+        "agent-browser daemon"
+    } else if name == "Xvfb" {
+        "Xvfb"
+    } else {
+        "everything else"
+    }
+}
+
+impl GroupedCpu {
+    /// The threads of process `pid`, grouped by [`thread_group`]; `None` when it is not
+    /// running.
+    pub fn threads_of(pid: u32) -> Option<GroupedCpu> {
+        let mut system = System::new().ok()?;
+        let pid_ = Pid::from_u32(pid);
+        system.refresh_processes_specifics(
+            ProcessesToUpdate::All,
+            true,
+            ProcessRefreshKind::nothing().with_cpu().with_tasks(),
+        );
+        let process = system.process(pid_)?;
+        let total = Duration::from_millis(process.accumulated_cpu_time());
+        let mut entries = HashMap::new();
+        for tid in process.tasks().cloned().unwrap_or_default() {
+            if let Some(thread) = system.process(tid) {
+                let tid = tid.as_u32();
+                let group = thread_group(pid, tid, &thread.name().to_string_lossy());
+                let cpu = Duration::from_millis(thread.accumulated_cpu_time());
+                entries.insert(tid, (group, cpu));
+            }
+        }
+        if !entries.contains_key(&pid) {
+            // Where the task list leaves the main thread out, it has what the others
+            // do not account for (including threads that have ended).
+            let others: Duration = entries.values().map(|(_, cpu)| *cpu).sum();
+            let main = (thread_group(pid, pid, ""), total.saturating_sub(others));
+            entries.insert(pid, main);
+        }
+        Some(GroupedCpu {
+            entries,
+            at: Instant::now(),
+        })
+    }
+
+    /// Every process of the machine (not their threads), grouped by [`program_group`].
+    pub fn programs() -> Option<GroupedCpu> {
+        let mut system = System::new().ok()?;
+        system.refresh_processes_specifics(
+            ProcessesToUpdate::All,
+            true,
+            ProcessRefreshKind::nothing().with_cpu(),
+        );
+        let entries = system
+            .processes()
+            .values()
+            .filter(|p| p.thread_kind().is_none())
+            .map(|p| {
+                (
+                    p.pid().as_u32(),
+                    (
+                        program_group(&p.name().to_string_lossy()),
+                        Duration::from_millis(p.accumulated_cpu_time()),
+                    ),
+                )
+            })
+            .collect();
+        Some(GroupedCpu {
+            entries,
+            at: Instant::now(),
+        })
+    }
+
+    /// Each group's CPU between `earlier` and this reading, in percent of one core.
+    /// Threads or processes that started in between count from zero; those that ended
+    /// in between are not counted.
+    pub fn percent_since(&self, earlier: &GroupedCpu) -> BTreeMap<String, f64> {
+        let wall = self.at.saturating_duration_since(earlier.at).as_secs_f64();
+        let mut groups = BTreeMap::new();
+        for (id, (group, cpu)) in &self.entries {
+            let before = earlier
+                .entries
+                .get(id)
+                .filter(|(g, _)| g == group)
+                .map_or(Duration::ZERO, |(_, c)| *c);
+            let share = if wall > 0.0 {
+                cpu.saturating_sub(before).as_secs_f64() / wall * 100.0
+            } else {
+                0.0
+            };
+            *groups.entry((*group).to_owned()).or_insert(0.0) += share;
+        }
+        groups
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,5 +319,58 @@ mod tests {
     #[test]
     fn a_process_without_a_webview_has_no_web_processes() {
         assert!(webview_processes(std::process::id()).is_empty());
+    }
+
+    #[test]
+    fn threads_and_programs_fall_into_their_groups() {
+        assert_eq!(thread_group(10, 10, "porthole"), "main thread");
+        assert_eq!(thread_group(10, 11, "tokio-runtime-w"), "async runtime");
+        assert_eq!(thread_group(10, 12, "gdbus"), "other threads");
+        assert_eq!(program_group("porthole"), "Porthole");
+        assert_eq!(
+            program_group("WebKitWebProces"),
+            "WebKit (web and network processes)"
+        );
+        assert_eq!(program_group("chromium"), "Chromium");
+        assert_eq!(program_group("chrome_crashpad"), "Chromium");
+        assert_eq!(program_group("agent-browser-l"), "agent-browser daemon");
+        assert_eq!(program_group("bash"), "everything else");
+    }
+
+    #[test]
+    fn a_busy_thread_shows_in_its_group() {
+        let me = std::process::id();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let before = GroupedCpu::threads_of(me).expect("this process is running");
+        let programs_before = GroupedCpu::programs().expect("the process table is readable");
+        let burner = std::thread::Builder::new()
+            .name("tokio-runtime-worker".into())
+            .spawn(move || {
+                let mut x = 0u64;
+                while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                    x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+                }
+            })
+            .expect("a thread can be started");
+        std::thread::sleep(Duration::from_millis(400));
+        let after = GroupedCpu::threads_of(me).expect("this process is running");
+        let programs_after = GroupedCpu::programs().expect("the process table is readable");
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        burner.join().expect("the busy thread ends");
+        let shares = after.percent_since(&before);
+        let runtime = shares.get("async runtime").copied().unwrap_or(0.0);
+        assert!(
+            runtime > 20.0,
+            "a thread named like a runtime worker that spins shows in the runtime group, got {shares:?}"
+        );
+        let total: f64 = programs_after
+            .percent_since(&programs_before)
+            .values()
+            .sum();
+        assert!(
+            total > 20.0,
+            "the machine's processes together used at least the spinning thread, got {total}"
+        );
     }
 }
