@@ -147,7 +147,7 @@ pub fn thread_group(pid: u32, tid: u32, name: &str) -> &'static str {
     if tid == pid {
         // GTK's main loop: the window, WebKit's UI side, Tauri's event loop and IPC.
         "main thread"
-    } else if name.starts_with("tokio-runtime") {
+    } else if name.starts_with("tokio-runtime") || name.starts_with("tokio-rt") {
         // Tauri's async runtime: stream clients, frame pumps, discovery.
         "async runtime"
     } else {
@@ -325,6 +325,11 @@ mod tests {
     fn threads_and_programs_fall_into_their_groups() {
         assert_eq!(thread_group(10, 10, "porthole"), "main thread");
         assert_eq!(thread_group(10, 11, "tokio-runtime-w"), "async runtime");
+        assert_eq!(
+            thread_group(10, 13, "tokio-rt-worker"),
+            "async runtime",
+            "newer tokio names its workers tokio-rt-worker"
+        );
         assert_eq!(thread_group(10, 12, "gdbus"), "other threads");
         assert_eq!(program_group("porthole"), "Porthole");
         assert_eq!(
