@@ -419,6 +419,7 @@ async function main(): Promise<void> {
   const alone = bySize.get(main)?.watch.cost;
   const [aloneCpu, aloneRss] = [alone?.cpuPercent ?? NaN, alone?.peakRssMb ?? NaN];
   const app = usage(main, "porthole");
+  const runtime = threads(main, "async runtime");
   const live = median(fromPidFile.filter(Number.isFinite));
   const own = median(fromCapture.filter(Number.isFinite));
   const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
@@ -436,8 +437,8 @@ async function main(): Promise<void> {
     row(["Latency p99 within 25 ms of the floor", `${signed(p.p99 - fl.p99)} ms`, verdict(p.p99 - fl.p99 <= 25)]),
     row([
       "Rust side below 3% of one core",
-      `${f1(aloneCpu)}% alone at 60 fps; in the window its async runtime ${f1(threads(main, "async runtime"))}%, the whole app process ${f1(app.cpu)}%`,
-      verdict(aloneCpu < 3),
+      `${f1(aloneCpu)}% alone at 60 fps; in the window its async runtime ${f1(runtime)}%, the whole app process ${f1(app.cpu)}%`,
+      verdict(aloneCpu < 3 && runtime < 3),
     ]),
     row(["Rust side below 60 MB RSS", `${f0(aloneRss)} MB peak alone; the app process with GTK and WebKit's UI side ${f0(app.rss)} MB`, verdict(aloneRss < 60)]),
     row([
