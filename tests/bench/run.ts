@@ -1,7 +1,7 @@
 // Porthole's benchmarks: `make bench` (or `npx vite-node tests/bench/run.ts -- [--rounds N]
-// [--seconds S]`) measures, in one run and on the same live agent-browser session showing
-// the benchmark page (tests/pages/bench: repaints at 60 fps, paints its own clock),
-// Porthole beside the alternatives a person has, and writes the figures into
+// [--seconds S] [--allow-busy]`) measures, in one run and on the same live agent-browser
+// session showing the benchmark page (tests/pages/bench: repaints at 60 fps, paints its
+// own clock), Porthole beside the alternatives a person has, and writes the figures into
 // docs/BENCHMARKS.md between its `bench:begin`/`bench:end` markers, with a plot in
 // docs/bench.svg. The prose around the markers is written by hand and kept.
 //
@@ -13,7 +13,7 @@
 // Then: attach times, input latency (input.ts), several sessions at once, the frame
 // transports and WebKit's renderer, and what WebP re-encoding would cost.
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, watch, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, watch, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -172,7 +172,29 @@ async function extraLoad(count: number): Promise<{ sessions: AgentSession[]; cli
   return { sessions, clients };
 }
 
+/** The pids of running processes named `comm`. */
+function running(comm: string): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === comm;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
 async function main(): Promise<void> {
+  // A browser left running (an orphan of a killed daemon, say) renders on the same cores
+  // and skews every figure: refuse to measure beside one.
+  const strays = running("chromium");
+  if (strays.length && !process.argv.includes("--allow-busy")) {
+    throw new Error(
+      `${strays.length} Chromium processes are already running (pids ${strays.slice(0, 5).join(", ")}...); they would load the machine and skew the figures. Close them, or pass --allow-busy.`,
+    );
+  }
   const session = await startSession("bench", box.workspace, box.sockets, BENCH_PAGE);
   const lines: string[] = [];
   lines.push(`Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`make bench\`.`, "", ...machine(), "");

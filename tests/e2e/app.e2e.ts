@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeAll, pidOf, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
+import { closeAll, killDaemon, pidOf, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
 import { byTestId, launchOn, waitForText, type App } from "../support/driver";
 
 const box = sandbox("e2e");
@@ -37,7 +37,7 @@ describe("the window", () => {
   it("shows a session the agent starts later, without any click", async () => {
     const later = await startSession("e2e-later", join(box.workspace, "web"), box.sockets);
     await waitForText(app.driver, "sessions-current", (t) => t.includes("e2e-later"), 5_000);
-    process.kill(pidOf(later), "SIGKILL");
+    killDaemon(later);
     const text = await waitForText(
       app.driver,
       "sessions",

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentBrowser, closeAll, pidOf, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
+import { agentBrowser, closeAll, killDaemon, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
 import { launchOn, waitForText, waitForValue, type App } from "../support/driver";
 
 const box = sandbox("panel");
@@ -111,7 +111,7 @@ describe("the Browser panel", () => {
   });
 
   it("says Ended, keeping the last frame dimmed, when the daemon is killed", async () => {
-    process.kill(pidOf(live), "SIGKILL");
+    killDaemon(live);
     await waitForText(app.driver, "panel-badge", (t) => t === "Ended", 10_000);
     const message = await waitForText(app.driver, "panel-message", (t) => t.includes("Session ended at"));
     expect(message, "with the reason").toContain("not running");

@@ -1,7 +1,7 @@
 // Real agent-browser sessions for tests, in isolated socket directories, on Debian's
 // Chromium. Every session a test starts is closed (or killed) by `closeAll`.
 import { execFile } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -78,6 +78,52 @@ export async function startSession(
 
 export function pidOf(session: AgentSession): number {
   return Number(readFileSync(join(session.sockets, `${session.name}.pid`), "utf8").trim());
+}
+
+/** Every process below `pid` in the process tree, from /proc. */
+function descendants(pid: number): number[] {
+  const parents: Array<[number, number]> = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // "PID (comm) STATE PPID ...": comm may hold spaces and parentheses.
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 1).trim().split(/\s+/)[1]);
+      parents.push([Number(entry), ppid]);
+    } catch {
+      // The process ended while the table was read.
+    }
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    const parent = queue.pop();
+    for (const [child, ppid] of parents) {
+      if (ppid === parent) {
+        found.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+/** SIGKILLs the session's daemon, as a crash would. The Chromium it started would live on
+ * as an orphan that keeps rendering and loads the machine for every later test, so it is
+ * killed right after; the session is not `close`d later (that would start a new daemon). */
+export function killDaemon(session: AgentSession): void {
+  const pid = pidOf(session);
+  const family = descendants(pid);
+  process.kill(pid, "SIGKILL");
+  for (const child of family) {
+    try {
+      process.kill(child, "SIGKILL");
+    } catch {
+      // Already gone with its parent.
+    }
+  }
+  const at = started.indexOf(session);
+  if (at >= 0) started.splice(at, 1);
 }
 
 export async function closeAll(): Promise<void> {
