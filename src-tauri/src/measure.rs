@@ -104,10 +104,6 @@ async fn measure(app: &AppHandle, seconds: f64, opened_at_ms: f64) -> Result<Mea
     if live.state().borrow().is_over() {
         return Err("the session ended during the measurement".into());
     }
-    let between = |before: Option<Usage>, after: Option<Usage>| match (before, after) {
-        (Some(b), Some(a)) => Some(UsageSummary::between(&b, &a)),
-        _ => None,
-    };
     let shown_now = live.shown_stats();
     Ok(Measurement {
         transport: state.transport,
@@ -118,16 +114,22 @@ async fn measure(app: &AppHandle, seconds: f64, opened_at_ms: f64) -> Result<Mea
         opened_at_ms,
         first_shown_at_ms: shown_now.first_frame_at_ms(),
         first_shown_latency_ms: shown_now.first_latency_ms(),
-        porthole: between(usage_before.0, usage_after.0),
-        webview: between(usage_before.1, usage_after.1),
+        porthole: summary(usage_before.0, usage_after.0),
+        webview: summary(usage_before.1, usage_after.1),
         threads: shares(groups_before.0, groups_after.0),
         programs: shares(groups_before.1, groups_after.1),
     })
 }
 
+fn summary(before: Option<Usage>, after: Option<Usage>) -> Option<UsageSummary> {
+    before
+        .zip(after)
+        .map(|(b, a)| UsageSummary::between(&b, &a))
+}
+
 fn shares(before: Option<GroupedCpu>, after: Option<GroupedCpu>) -> BTreeMap<String, f64> {
-    match (before, after) {
-        (Some(b), Some(a)) => a.percent_since(&b),
-        _ => BTreeMap::new(),
-    }
+    before
+        .zip(after)
+        .map(|(b, a)| a.percent_since(&b))
+        .unwrap_or_default()
 }

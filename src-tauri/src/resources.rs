@@ -107,31 +107,51 @@ fn parse_vm_hwm(status: &str) -> Option<u64> {
 /// The pids of the WebKit web processes that `ancestor` started, directly or through a
 /// sandbox launcher (a webview's page runs in one), oldest first.
 pub fn webview_processes(ancestor: u32) -> Vec<u32> {
-    let Ok(mut system) = System::new() else {
+    let Ok(system) = process_table() else {
         return Vec::new();
     };
+    let mut found: Vec<(u64, u32)> = family(&system, ancestor)
+        .into_iter()
+        .filter(|p| p.name().to_string_lossy().starts_with("WebKitWebProces"))
+        .map(|p| (p.start_time(), p.pid().as_u32()))
+        .collect();
+    found.sort_unstable();
+    found.into_iter().map(|(_, pid)| pid).collect()
+}
+
+/// Every process below `ancestor` in the process tree (its children, theirs, ...).
+pub fn descendants(ancestor: u32) -> Vec<u32> {
+    process_table()
+        .map(|system| {
+            family(&system, ancestor)
+                .into_iter()
+                .map(|p| p.pid().as_u32())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn process_table() -> Result<System, sysinfo::Error> {
+    let mut system = System::new()?;
     system.refresh_processes_specifics(ProcessesToUpdate::All, true, ProcessRefreshKind::nothing());
+    Ok(system)
+}
+
+fn family(system: &System, ancestor: u32) -> Vec<&sysinfo::Process> {
     let processes: Vec<_> = system
         .processes()
         .values()
         .filter(|p| p.thread_kind().is_none())
         .collect();
-    let mut family = vec![Pid::from_u32(ancestor)];
-    let mut found: Vec<(u64, u32)> = Vec::new();
-    while let Some(parent) = family.pop() {
-        for child in processes.iter().filter(|p| p.parent() == Some(parent)) {
-            family.push(child.pid());
-            if child
-                .name()
-                .to_string_lossy()
-                .starts_with("WebKitWebProces")
-            {
-                found.push((child.start_time(), child.pid().as_u32()));
-            }
+    let mut parents = vec![Pid::from_u32(ancestor)];
+    let mut found = Vec::new();
+    while let Some(parent) = parents.pop() {
+        for &child in processes.iter().filter(|p| p.parent() == Some(parent)) {
+            parents.push(child.pid());
+            found.push(child);
         }
     }
-    found.sort_unstable();
-    found.into_iter().map(|(_, pid)| pid).collect()
+    found
 }
 
 /// CPU time so far of a set of threads or processes, each in a named group.
@@ -319,6 +339,35 @@ mod tests {
     #[test]
     fn a_process_without_a_webview_has_no_web_processes() {
         assert!(webview_processes(std::process::id()).is_empty());
+    }
+
+    #[test]
+    fn a_child_and_its_child_are_descendants() {
+        let mut shell = std::process::Command::new("sh")
+            .args(["-c", "sleep 30 & wait"])
+            .spawn()
+            .expect("sh starts");
+        let shell_pid = shell.id();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut below = descendants(std::process::id());
+        while below.len() < 2 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+            below = descendants(std::process::id());
+        }
+        for pid in &below {
+            let _ = std::process::Command::new("kill")
+                .args(["-9", &pid.to_string()])
+                .status();
+        }
+        let _ = shell.wait();
+        assert!(
+            below.contains(&shell_pid),
+            "the child is a descendant, got {below:?}"
+        );
+        assert!(
+            below.len() >= 2,
+            "the child's own child (sleep) is a descendant too, got {below:?}"
+        );
     }
 
     #[test]

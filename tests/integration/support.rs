@@ -238,7 +238,7 @@ pub fn find<'a>(report: &'a Report, name: &str) -> &'a Session {
 /// had started. A daemon's Chromium outlives it as an orphan that keeps rendering and
 /// would load the machine for every later test.
 pub fn kill9(pid: u32) {
-    let family = descendants(pid);
+    let family = porthole::resources::descendants(pid);
     let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
     let deadline = Instant::now() + Duration::from_secs(5);
     while Path::new(&format!("/proc/{pid}/exe")).exists() && Instant::now() < deadline {
@@ -249,30 +249,4 @@ pub fn kill9(pid: u32) {
             .args(["-9", &child.to_string()])
             .status();
     }
-}
-
-/// Every process below `pid` in the process tree, read from `/proc/*/stat`.
-fn descendants(pid: u32) -> Vec<u32> {
-    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let child: u32 = entry.file_name().to_str()?.parse().ok()?;
-            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
-            // "PID (comm) STATE PPID ...": comm may hold spaces and parentheses.
-            let after = &stat[stat.rfind(')')? + 1..];
-            let parent = after.split_whitespace().nth(1)?.parse().ok()?;
-            Some((child, parent))
-        })
-        .collect();
-    let mut found = Vec::new();
-    let mut queue = vec![pid];
-    while let Some(parent) = queue.pop() {
-        for &(child, _) in parents.iter().filter(|(_, p)| *p == parent) {
-            found.push(child);
-            queue.push(child);
-        }
-    }
-    found
 }
