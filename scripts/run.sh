@@ -22,8 +22,13 @@ mkdir -p "$DEMO/site"
 cp "$ROOT"/tests/pages/demo/* "$DEMO/site/"
 echo "run: demo workspace $DEMO; opening the demo page in agent-browser session porthole-demo" >&2
 (cd "$DEMO" && "$AB" --session porthole-demo open "file://$DEMO/site/index.html" >/dev/null)
-# The demo session is ours, so it goes when Porthole closes, or when this script is
-# interrupted or killed.
+# A Porthole already running takes the demo over and this one exits at once: the demo
+# session must then outlive this script (agent-browser's idle timeout ends it).
+if pgrep -x porthole >/dev/null 2>&1; then
+  exec "$BIN" "$DEMO"
+fi
+# Otherwise the demo session is ours, so it goes when Porthole closes, or when this
+# script is interrupted or killed.
 close_demo() { (cd "$DEMO" && "$AB" --session porthole-demo close >/dev/null 2>&1 || true); }
 trap close_demo EXIT
 trap 'close_demo; exit 130' INT TERM HUP

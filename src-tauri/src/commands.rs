@@ -24,7 +24,6 @@ use crate::workspaces;
 /// What the window shows about the app itself.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct AppInfo {
     pub version: String,
     /// The open workspace, symlinks resolved.
@@ -35,6 +34,8 @@ pub struct AppInfo {
     pub transport: Transport,
     /// Workspaces opened before, most recent first.
     pub recent: Vec<String>,
+    /// Compact mode is on (only the panel, on top).
+    pub compact: bool,
 }
 
 impl AppInfo {
@@ -49,6 +50,7 @@ impl AppInfo {
                 .iter()
                 .map(|w| w.display().to_string())
                 .collect(),
+            compact: state.compact().is_some(),
         }
     }
 }
@@ -134,13 +136,14 @@ pub async fn navigate(state: State<'_, AppState>, action: NavAction) -> Result<(
         message: "no session is attached, so there is no browser to drive".into(),
         retryable: false,
     })?;
-    let cli = AgentBrowserCli::locate(None).map_err(|e| NavError::from(e).to_ui())?;
+    let cli = AgentBrowserCli::locate(state.agent_browser().as_deref())
+        .map_err(|e| NavError::from(e).to_ui())?;
     let mut discovery = Discovery::new().map_err(|e| UiError {
         code: "process_table".into(),
         message: format!("cannot read the process table: {e}"),
         retryable: false,
     })?;
-    navigation::run(&cli, &mut discovery, attachment.session(), &action)
+    navigation::run(&cli, &mut discovery, &attachment.session(), &action)
         .await
         .map_err(|e| e.to_ui())
 }

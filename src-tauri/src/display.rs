@@ -1,19 +1,25 @@
 //! Is there a display to open a window on?
 //!
-//! GTK panics during initialisation when there is none; Porthole checks first and says
-//! what to do in one line.
+//! GTK panics during initialisation when it cannot open a display; Porthole checks
+//! first, by opening it, and says what to do in one line.
 
-/// `Err` with a one-line explanation when no display can be reached.
+/// `Err` with a one-line explanation when no display can be opened.
+#[cfg(target_os = "linux")]
 pub fn check() -> Result<(), String> {
-    if cfg!(not(target_os = "linux")) {
-        return Ok(());
-    }
-    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
-    if set("DISPLAY") || set("WAYLAND_DISPLAY") {
-        Ok(())
-    } else {
-        Err("no display found (neither DISPLAY nor WAYLAND_DISPLAY is set); to run without a screen, use a virtual one: xvfb-run -a porthole [WORKSPACE]".into())
-    }
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let Some(display) = var("WAYLAND_DISPLAY").or_else(|| var("DISPLAY")) else {
+        return Err("no display found (neither DISPLAY nor WAYLAND_DISPLAY is set); to run without a screen, use a virtual one: xvfb-run -a porthole [WORKSPACE]".into());
+    };
+    // Initialises GTK on this, the main, thread; Tauri's own initialisation later finds
+    // it done.
+    gtk::init().map_err(|e| {
+        format!("the display {display} cannot be opened ({e}); check that it is running, or use a virtual one: xvfb-run -a porthole [WORKSPACE]")
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn check() -> Result<(), String> {
+    Ok(())
 }
 
 /// Chooses WebKitGTK's renderer before the first window exists.

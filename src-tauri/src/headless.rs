@@ -18,10 +18,12 @@ use serde::Serialize;
 use crate::agent_browser::cli::AgentBrowserCli;
 use crate::args::{SessionsArgs, WatchArgs};
 use crate::attach::{AckMode, AttachOptions, AttachState, Attachment};
+use crate::auto_attach::{self, Hold};
 use crate::discovery::{Discovery, Report, Session, SessionStatus};
 use crate::error::{Coded, UiError};
 use crate::frames::FrameSummary;
 use crate::resources::{Usage, UsageSummary};
+use crate::settings::SettingsStore;
 use crate::stream_control::ensure_stream;
 
 /// Exit code of a command that ran and failed.
@@ -109,9 +111,14 @@ pub async fn watch(args: WatchArgs) -> ExitCode {
         Err(e) => return fail(args.json, &process_table_error(e)),
     };
     let report = Report::for_workspace(&workspace, discovery.scan());
+    // Without --session, the one the window would attach: the person's last choice
+    // in this workspace while it is alive, else the newest.
+    let chosen = SettingsStore::default_path()
+        .map(SettingsStore::load)
+        .and_then(|s| s.chosen_session(&report.workspace));
     let session = match &args.session {
         Some(name) => report.find(name),
-        None => report.auto_attach_candidate(),
+        None => auto_attach::decide(&report, chosen.as_deref(), None, &Hold::Free),
     };
     let Some(session) = session.cloned() else {
         let message = match &args.session {

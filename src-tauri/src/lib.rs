@@ -7,9 +7,9 @@
 //!   [`stream_control`] (making a stream attachable), [`attach`] and [`frames`] (the
 //!   stream client and frame pump), [`navigation`] (toolbar and tabs through the CLI),
 //!   [`screenshot`] (saving the frame on screen), [`settings`] (what is remembered),
-//!   [`tray_menu`] (what the tray lists), [`resources`] (CPU and memory, for the
-//!   benchmarks),
-//!   [`headless`] (the subcommands),
+//!   [`tray_menu`] (what the tray lists), [`auto_attach`] (what is attached by
+//!   itself), [`resources`] (CPU and memory, for the benchmarks), [`headless`] (the
+//!   subcommands),
 //!   [`error`], [`args`], [`logging`];
 //! - shell: `commands`, `events`, `frame_scheme`, `measure`, `window`, `tray`,
 //!   `workspaces`, wired together by [`run_gui`] here.
@@ -20,6 +20,7 @@
 pub mod agent_browser;
 pub mod args;
 pub mod attach;
+pub mod auto_attach;
 pub mod discovery;
 pub mod error;
 pub mod frames;
@@ -71,11 +72,12 @@ pub fn run_headless(command: Command) -> ExitCode {
 pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
     // "Workspace opened", for the attach-time measurement.
     let opened_at_ms = frames::now_ms();
+    // First, while this is the only thread: it sets an environment variable.
+    let software_renderer = display::choose_renderer();
     if let Err(message) = display::check() {
         eprintln!("porthole: {message}");
         return ExitCode::from(2);
     }
-    let software_renderer = display::choose_renderer();
     let _log_guard = logging::init_gui();
     if software_renderer {
         tracing::info!("no GPU render node: WebKit's DMA-BUF renderer is turned off");
@@ -90,17 +92,22 @@ pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
         .or(last)
         .or_else(|| std::env::current_dir().ok())
         .map(|w| discovery::resolve(&w));
-    let Some(workspace) = workspace.filter(|w| w.is_dir()) else {
-        eprintln!("porthole: the workspace must be an existing directory");
-        return ExitCode::from(2);
+    let workspace = match workspace {
+        Some(dir) if dir.is_dir() => dir,
+        other => {
+            let what = other.map(|w| format!(": {} is not one", w.display()));
+            eprintln!(
+                "porthole: the workspace must be an existing directory{}",
+                what.unwrap_or_default()
+            );
+            return ExitCode::from(2);
+        }
     };
     tracing::info!(workspace = %workspace.display(), version = env!("CARGO_PKG_VERSION"), "starting Porthole");
 
     let app = tauri::Builder::default()
         // First: a second `porthole DIR` hands DIR to this instance and exits.
-        .plugin(tauri_plugin_single_instance::init(|app, argv, cwd| {
-            workspaces::open_from_second_instance(app, &argv, &cwd);
-        }))
+        .plugin(tauri_plugin_single_instance::init(workspaces::hand_over))
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_sessions,
@@ -130,7 +137,6 @@ pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
                 measure.transport,
                 settings,
             )?);
-            app.manage(window::CompactState::default());
             events::forward_discovery(app.handle());
             window::create_main(app.handle())?;
             tray::install(app.handle());

@@ -4,6 +4,7 @@ use tauri::{
     AppHandle, DragDropEvent, Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder, WindowEvent,
 };
 
+use crate::settings::WindowSize;
 use crate::state::AppState;
 use crate::{tray, workspaces};
 
@@ -36,6 +37,7 @@ pub fn create_main(app: &AppHandle) -> tauri::Result<WebviewWindow> {
         .title(title(app))
         .inner_size(1280.0, 800.0)
         .min_inner_size(480.0, 300.0)
+        .always_on_top(app.state::<AppState>().compact().is_some())
         .build()?;
     let handle = app.clone();
     window.on_window_event(move |event| match event {
@@ -47,11 +49,7 @@ pub fn create_main(app: &AppHandle) -> tauri::Result<WebviewWindow> {
             if !handle.state::<AppState>().quit_on_close() && tray::usable(&handle) =>
         {
             api.prevent_close();
-            if let Some(window) = handle.get_webview_window(MAIN) {
-                if let Err(error) = window.hide() {
-                    tracing::warn!(%error, "cannot hide the window");
-                }
-            }
+            hide_main(&handle);
         }
         _ => {}
     });
@@ -63,18 +61,29 @@ pub fn toggle_main(app: &AppHandle) {
     let Some(window) = app.get_webview_window(MAIN) else {
         return;
     };
-    let visible = window.is_visible().unwrap_or(false);
-    let result = if visible {
-        window.hide()
+    if window.is_visible().unwrap_or(false) {
+        hide_main(app);
     } else {
-        window.show().and_then(|_| window.set_focus())
-    };
-    if let Err(error) = result {
-        tracing::warn!(%error, "cannot show or hide the window");
+        show_main(app);
     }
 }
 
-/// Shows, unminimises and focuses the main window.
+/// Hides the main window to the tray. Nothing streams while it is hidden: the
+/// attachment ends, and is taken up again when the window shows.
+pub fn hide_main(app: &AppHandle) {
+    let Some(window) = app.get_webview_window(MAIN) else {
+        return;
+    };
+    if let Err(error) = window.hide() {
+        tracing::warn!(%error, "cannot hide the window");
+        return;
+    }
+    app.state::<AppState>().window_hidden(app);
+    tray::refresh(app);
+}
+
+/// Shows, unminimises and focuses the main window, and attaches again what was on
+/// screen when it was hidden.
 pub fn show_main(app: &AppHandle) {
     let Some(window) = app.get_webview_window(MAIN) else {
         return;
@@ -86,28 +95,32 @@ pub fn show_main(app: &AppHandle) {
     if let Err(error) = result {
         tracing::warn!(%error, "cannot show the window");
     }
+    app.state::<AppState>().window_shown(app);
 }
 
-/// The window's size before compact mode, to return to.
-#[derive(Default)]
-pub struct CompactState(std::sync::Mutex<Option<tauri::PhysicalSize<u32>>>);
-
 /// Compact mode: a small window that stays on top, showing only the panel (the page
-/// hides the rest). Leaving it restores the size the window had.
+/// hides the rest). Leaving it restores the size the window had. The mode and that size
+/// are kept in the settings, so a Porthole quit while compact comes back compact.
 pub fn set_compact(app: &AppHandle, on: bool) -> tauri::Result<()> {
     let Some(window) = app.get_webview_window(MAIN) else {
         return Ok(());
     };
-    let saved = app.state::<CompactState>();
-    let mut saved = saved.0.lock().unwrap_or_else(|p| p.into_inner());
+    let state = app.state::<AppState>();
     window.set_always_on_top(on)?;
-    if on {
-        if saved.is_none() {
-            *saved = Some(window.inner_size()?);
+    match (on, state.compact()) {
+        (true, None) => {
+            let size = window.inner_size()?;
+            state.set_compact(Some(WindowSize {
+                width: size.width,
+                height: size.height,
+            }));
+            window.set_size(tauri::LogicalSize::new(560.0, 400.0))?;
         }
-        window.set_size(tauri::LogicalSize::new(560.0, 400.0))?;
-    } else if let Some(size) = saved.take() {
-        window.set_size(size)?;
+        (false, Some(from)) => {
+            window.set_size(tauri::PhysicalSize::new(from.width, from.height))?;
+            state.set_compact(None);
+        }
+        _ => {}
     }
     Ok(())
 }

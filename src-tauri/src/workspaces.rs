@@ -17,9 +17,28 @@ use crate::events::WORKSPACE_CHANGED;
 use crate::state::AppState;
 use crate::{tray, window};
 
+/// Called by the single-instance plugin while the second `porthole` waits for the
+/// answer (on Linux, inside a D-Bus call with no time limit). So it only hands the
+/// command line to the main thread, where the tray's and the window's own events run,
+/// and returns at once: the second process exits as soon as the handover is made, and
+/// nothing the switch does can keep it waiting.
+pub fn hand_over(app: &AppHandle, argv: Vec<String>, cwd: String) {
+    let handle = app.clone();
+    let queued = app.run_on_main_thread(move || {
+        if handle.try_state::<AppState>().is_some() {
+            open_from_second_instance(&handle, &argv, &cwd);
+        } else {
+            tracing::warn!("a second porthole asked to switch before the app was ready; ignored");
+        }
+    });
+    if let Err(error) = queued {
+        tracing::warn!(%error, "cannot take the second porthole's workspace");
+    }
+}
+
 /// `argv` and `cwd` are the second instance's. Its workspace is resolved against its own
 /// directory; without one it only brings the window forward.
-pub fn open_from_second_instance(app: &AppHandle, argv: &[String], cwd: &str) {
+fn open_from_second_instance(app: &AppHandle, argv: &[String], cwd: &str) {
     match Cli::try_parse_from(argv) {
         Ok(Cli {
             workspace: Some(dir),

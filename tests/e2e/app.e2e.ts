@@ -91,7 +91,16 @@ describe("the window", () => {
     const sidebarShown = () =>
       app.driver.executeScript<boolean>(`return getComputedStyle(document.querySelector(".sidebar")).display !== "none"`);
     expect(await sidebarShown(), "only the panel in compact mode").toBe(false);
-    await compact.click();
+
+    // Quit while compact: Porthole comes back compact, and still knows the size to return to.
+    await app.stop();
+    app = await launchOn(box);
+    await waitForText(app.driver, "workspace-name", (t) => t === basename(box.workspace));
+    expect(await sidebarShown(), "compact mode is kept across a restart").toBe(false);
+    const again = await app.driver.findElement(byTestId("compact"));
+    expect(await again.getAttribute("aria-pressed"), "and the button says so").toBe("true");
+
+    await again.click();
     await app.driver.wait(async () => (await app.driver.manage().window().getRect()).width === before.width, 5_000, "the size never came back");
     expect(await sidebarShown(), "the sidebar is back").toBe(true);
   });

@@ -11,6 +11,19 @@ import { closeAll, sandbox, startSession } from "../support/agentBrowser";
 import { APP, launchOn, sandboxEnv, waitForText, type App } from "../support/driver";
 
 const run = promisify(execFile);
+
+/** Runs a second `porthole` beside the app; its exit code, stderr and how long it took. */
+async function porthole(args: string[]): Promise<{ code: number | string; stderr: string; ms: number }> {
+  const started = Date.now();
+  try {
+    const { stderr } = await run(APP, args, { env: { ...process.env, ...sandboxEnv(box) }, timeout: 30_000 });
+    return { code: 0, stderr, ms: Date.now() - started };
+  } catch (e) {
+    const failed = e as { code?: number; signal?: string; killed?: boolean; stderr?: string };
+    const code = failed.killed ? `killed after ${Date.now() - started} ms` : (failed.code ?? failed.signal ?? "?");
+    return { code, stderr: failed.stderr ?? String(e), ms: Date.now() - started };
+  }
+}
 const box = sandbox("workspace");
 const other = join(box.root, "other-workspace");
 mkdirSync(other, { recursive: true });
@@ -33,12 +46,20 @@ describe("workspaces", () => {
 
   it("switches to the workspace a second porthole names, and attaches there", async () => {
     await startSession("e2e-elsewhere", other, box.sockets);
-    const started = Date.now();
-    await run(APP, [other], { env: { ...process.env, ...sandboxEnv(box) }, timeout: 30_000 });
-    expect(Date.now() - started, "the second porthole hands over and exits").toBeLessThan(30_000);
+    const second = await porthole([other]);
+    expect(second.code, `the second porthole hands over and exits cleanly: ${second.stderr}`).toBe(0);
+    expect(second.ms, "it does not wait for the switch itself").toBeLessThan(10_000);
     await waitForText(app!.driver, "workspace-name", (t) => t === basename(other));
     await waitForText(app!.driver, "panel-session", (t) => t === "e2e-elsewhere", 20_000);
     await waitForText(app!.driver, "panel-badge", (t) => t === "Live", 20_000);
+  });
+
+  it("refuses a second porthole on a folder that does not exist, and stays where it is", async () => {
+    const missing = join(box.root, "no-such-folder");
+    const second = await porthole([missing]);
+    expect(second.code, "a workspace that is not a folder is an error").not.toBe(0);
+    expect(second.stderr, "and says so").toContain("the workspace must be an existing directory");
+    expect(await waitForText(app!.driver, "workspace-name", () => true)).toBe(basename(other));
   });
 
   it("reopens the last workspace after a restart", async () => {

@@ -104,3 +104,81 @@ fn ensure_turns_streaming_on_or_says_precisely_why_not() {
         "no daemon started for a name that does not run"
     );
 }
+
+#[test]
+fn ensure_on_a_killed_session_says_it_is_gone_and_starts_nothing() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    sb.start("crashed", &ws);
+    let pid = sb.daemons().first().copied().expect("the daemon runs");
+    crate::support::kill9(pid);
+    let (out, json) = porthole(
+        &sb,
+        &[
+            "sessions",
+            "--workspace",
+            s(&ws),
+            "--ensure",
+            "crashed",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "a failed ensure exits non-zero");
+    assert_eq!(json["code"], "session_gone", "{json}");
+    assert_eq!(json["retryable"], false, "a dead daemon does not come back");
+    assert!(
+        json["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("crashed") && m.contains("not running")),
+        "the message names the session and why: {json}"
+    );
+    assert!(
+        sb.daemons().is_empty(),
+        "looking at a dead session never starts a daemon for it"
+    );
+}
+
+#[test]
+fn version_is_printed_without_a_window() {
+    let sb = Sandbox::new();
+    let out = sb.porthole(&["--version"]).output().expect("run porthole");
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("porthole {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn without_a_display_the_window_says_so_in_one_line() {
+    let sb = Sandbox::new();
+    let ws = sb.path();
+    let mut no_display = sb.porthole(&[s(&ws)]);
+    no_display
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY");
+    let out = no_display.output().expect("run porthole");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    assert!(
+        stderr.contains("no display") && stderr.contains("xvfb-run"),
+        "says what is wrong and what to do: {stderr}"
+    );
+
+    // A display that is named but not there: X display numbers this high are unused.
+    let display = (90..200)
+        .find(|n| !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists())
+        .expect("a free display number");
+    let mut gone = sb.porthole(&[s(&ws)]);
+    gone.env_remove("WAYLAND_DISPLAY")
+        .env("DISPLAY", format!(":{display}"));
+    let out = gone.output().expect("run porthole");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cannot be opened") && stderr.contains("xvfb-run"),
+        "a display that cannot be opened is said plainly, not a panic: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

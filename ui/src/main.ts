@@ -164,6 +164,8 @@ async function boot(): Promise<void> {
   };
   byTestId("open-workspace").addEventListener("click", () => void pickWorkspace());
   const compact = byTestId<HTMLButtonElement>("compact");
+  compact.setAttribute("aria-pressed", String(info.compact));
+  app.classList.toggle("compact", info.compact);
   compact.addEventListener("click", () => {
     const on = compact.getAttribute("aria-pressed") !== "true";
     setCompact(on)

@@ -20,4 +20,8 @@ transport: Transport,
 /**
  * Workspaces opened before, most recent first.
  */
-recent: Array<string>, };
+recent: Array<string>, 
+/**
+ * Compact mode is on (only the panel, on top).
+ */
+compact: boolean, };
