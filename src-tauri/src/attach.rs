@@ -34,7 +34,6 @@ use crate::stream_control::ensure_stream;
 /// Where an attachment stands; what the panel shows.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "state", rename_all = "snake_case")]
-#[ts(export)]
 pub enum AttachState {
     /// Streaming is off; `stream enable` is running.
     Activating,
@@ -64,7 +63,8 @@ pub enum AttachState {
         at_ms: f64,
         reason: String,
     },
-    /// Could not attach, and trying again by itself would not help.
+    /// Could not attach: trying again by itself would not help, or did not. The error
+    /// says whether the person's Retry may.
     Failed {
         error: UiError,
     },
@@ -79,7 +79,6 @@ impl AttachState {
 
 /// The page the session shows.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
-#[ts(export)]
 pub struct PageInfo {
     pub title: String,
     pub url: String,
@@ -103,6 +102,10 @@ pub struct AttachOptions {
     /// How long a consumer may take to ack before the attachment acks by itself.
     pub ack_timeout: Duration,
     pub connect_timeout: Duration,
+    /// How many times in a row the stream may fail to be made attachable (enable or
+    /// verify failing, the CLI timing out) before the attachment stops with an error
+    /// the person can retry, rather than asking agent-browser again forever.
+    pub ensure_attempts: u32,
 }
 
 impl Default for AttachOptions {
@@ -113,13 +116,15 @@ impl Default for AttachOptions {
             max_backoff: Duration::from_secs(5),
             ack_timeout: Duration::from_secs(1),
             connect_timeout: Duration::from_secs(3),
+            ensure_attempts: 4,
         }
     }
 }
 
 /// A running attachment. Dropping it ends the task and closes the socket.
 pub struct Attachment {
-    session: Session,
+    /// The session as last seen alive: a restarted daemon keeps its name under a new pid.
+    session: watch::Receiver<Session>,
     state: watch::Receiver<AttachState>,
     frames: watch::Receiver<Option<Arc<Frame>>>,
     page: watch::Receiver<PageInfo>,
@@ -148,6 +153,7 @@ impl Attachment {
             }
         };
         let (state_tx, state) = watch::channel(initial);
+        let (session_tx, session_rx) = watch::channel(session.clone());
         let (frames_tx, frames) = watch::channel(None);
         let (page_tx, page) = watch::channel(PageInfo::default());
         let (acks, acks_rx) = mpsc::unbounded_channel();
@@ -157,7 +163,8 @@ impl Attachment {
         let enabled = Arc::new(Mutex::new(false));
         let task = tokio::spawn(
             Task {
-                session: session.clone(),
+                session,
+                session_tx,
                 discovery,
                 cli,
                 options,
@@ -173,7 +180,7 @@ impl Attachment {
             .run(),
         );
         Self {
-            session,
+            session: session_rx,
             state,
             frames,
             page,
@@ -186,8 +193,9 @@ impl Attachment {
         }
     }
 
-    pub fn session(&self) -> &Session {
-        &self.session
+    /// The session as last seen alive (its pid follows a restarted daemon).
+    pub fn session(&self) -> Session {
+        self.session.borrow().clone()
     }
 
     pub fn state(&self) -> watch::Receiver<AttachState> {
@@ -275,6 +283,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 struct Task {
     session: Session,
+    session_tx: watch::Sender<Session>,
     discovery: Discovery,
     cli: Result<AgentBrowserCli, CliError>,
     options: AttachOptions,
@@ -297,6 +306,7 @@ struct Dropped {
 impl Task {
     async fn run(mut self) {
         let mut attempt: u32 = 0;
+        let mut ensure_failures: u32 = 0;
         loop {
             let now = self
                 .discovery
@@ -313,6 +323,11 @@ impl Task {
                     return;
                 }
             };
+            if now.pid != self.session.pid {
+                tracing::info!(session = %now.name, pid = ?now.pid, "following the session's restarted daemon");
+            }
+            self.session = now.clone();
+            self.session_tx.send_replace(now.clone());
             if now.status == SessionStatus::MissingStream {
                 self.state.send_replace(AttachState::Activating);
             }
@@ -329,11 +344,19 @@ impl Task {
                     return;
                 }
                 Err(e) => {
+                    ensure_failures += 1;
+                    if ensure_failures >= self.options.ensure_attempts {
+                        tracing::warn!(session = %self.session.name, error = %e, attempts = ensure_failures, "giving up attaching");
+                        self.state
+                            .send_replace(AttachState::Failed { error: e.to_ui() });
+                        return;
+                    }
                     attempt += 1;
                     self.back_off(attempt, e.to_string()).await;
                     continue;
                 }
             };
+            ensure_failures = 0;
             if ensured.enabled_now {
                 *lock(&self.enabled) = true;
             }

@@ -65,13 +65,13 @@ impl Coded for EnsureError {
     }
 
     fn retryable(&self) -> bool {
-        matches!(
-            self,
-            Self::EnableFailed { .. }
-                | Self::VerifyFailed { .. }
-                | Self::Timeout { .. }
-                | Self::Cli { .. }
-        )
+        match self {
+            Self::EnableFailed { .. } | Self::VerifyFailed { .. } | Self::Timeout { .. } => true,
+            // The CLI ran and said no: that can pass. An invalid name, a CLI that cannot
+            // be started or an answer Porthole cannot read stay as they are.
+            Self::Cli { source, .. } => matches!(source, CliError::Failed { .. }),
+            Self::SessionGone { .. } | Self::CliNotFound(_) | Self::CliTooOld { .. } => false,
+        }
     }
 }
 
@@ -95,10 +95,11 @@ pub async fn ensure_stream(
 ) -> Result<Ensured, EnsureError> {
     let name = session.name.clone();
     let live = fresh(discovery, session)?;
+    // Without the CLI only a port that names this session is trusted: a port file can
+    // outlive its server, and another program may hold the port now. An older daemon
+    // that cannot say whose stream it serves is confirmed by `stream status` below.
     if let Some(port) = live.stream_port {
-        if let Probe::Serves | Probe::Unverified =
-            stream_probe::probe(port, &name, PROBE_TIMEOUT).await
-        {
+        if stream_probe::probe(port, &name, PROBE_TIMEOUT).await == Probe::Serves {
             return Ok(Ensured {
                 session: live,
                 port,
@@ -235,6 +236,26 @@ mod tests {
             message: "boom".into(),
         };
         assert!(failed.retryable());
+        let unreadable = EnsureError::Cli {
+            name: "a".into(),
+            source: CliError::BadOutput {
+                command: "stream status".into(),
+                reason: "not JSON".into(),
+                output: "?".into(),
+            },
+        };
+        assert!(
+            !unreadable.retryable(),
+            "an answer Porthole cannot read does not become readable by asking again"
+        );
+        let refused = EnsureError::Cli {
+            name: "a".into(),
+            source: CliError::Failed {
+                command: "stream status".into(),
+                message: "busy".into(),
+            },
+        };
+        assert!(refused.retryable(), "a CLI that said no may say yes later");
         assert_eq!(
             failed.to_ui().message,
             "agent-browser could not turn streaming on for \"a\": boom",

@@ -6,6 +6,7 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use porthole::agent_browser::cli::{AgentBrowserCli, CliSource};
 use porthole::agent_browser::protocol::{Input, MouseButton, MouseEventType, MouseInput};
 use porthole::attach::{AckMode, AttachOptions, AttachState, Attachment};
 use porthole::frames::Frame;
@@ -112,6 +113,58 @@ async fn frames_are_jpegs_of_the_pages_own_viewport() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daemon_sends_the_next_frame_only_after_the_consumers_ack() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    sb.start("paced", &ws);
+    let session = find(&sb.report(&ws), "paced").clone();
+    let options = AttachOptions {
+        ack: AckMode::Consumer,
+        ack_timeout: Duration::from_secs(2),
+        ..AttachOptions::default()
+    };
+    let attachment = Attachment::start(session, sb.discovery(), Ok(cli()), options);
+    wait_state(&attachment, "live", Duration::from_secs(15), |s| {
+        matches!(s, AttachState::Live { .. })
+    })
+    .await;
+
+    // A consumer that never acks: the animated page could send 60 frames a second, but
+    // only the ack timeout lets another through.
+    let before = attachment.stats().frames;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let unacked = attachment.stats().frames - before;
+    assert!(
+        unacked <= 3,
+        "without acks nothing queues: one frame per ack timeout, got {unacked} in 3 s"
+    );
+
+    // A consumer that acks each frame as soon as it has it.
+    let mut rx = attachment.frames();
+    let before = attachment.stats().frames;
+    let _ = tokio::time::timeout(Duration::from_secs(3), async {
+        while rx.changed().await.is_ok() {
+            let seq = rx.borrow_and_update().as_ref().map(|f| f.seq);
+            if let Some(seq) = seq {
+                attachment.ack(seq);
+            }
+        }
+    })
+    .await;
+    let acked = attachment.stats().frames - before;
+    assert!(
+        acked >= 15 && acked > 4 * unacked.max(1),
+        "acking lets the frames flow: {acked} in 3 s against {unacked} without acks"
+    );
+    let shown = attachment.shown_stats();
+    assert!(
+        shown.frames >= acked.saturating_sub(2),
+        "every acked frame counts as shown: {} of {acked}",
+        shown.frames
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stream_turned_off_is_turned_on_again_and_followed_to_its_new_port() {
     let mut sb = Sandbox::new();
     let ws = sb.dir("ws");
@@ -154,7 +207,79 @@ async fn a_stream_turned_off_is_turned_on_again_and_followed_to_its_new_port() {
         "on the port discovery now sees"
     );
     assert_ne!(first, 0);
+    assert_ne!(
+        first, second,
+        "a re-enabled stream listens on a new port, and the attachment went there"
+    );
     frames(&attachment, 2).await;
+}
+
+/// An agent-browser that reports streaming off and refuses to turn it on: the fault the
+/// real CLI cannot be made to give on demand.
+fn refusing_cli(dir: &std::path::Path) -> AgentBrowserCli {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("agent-browser-that-refuses");
+    std::fs::write(
+        &path,
+        r#"#!/bin/sh
+case "$*" in
+  *"stream status"*) echo '{"success":true,"data":{"connected":true,"enabled":false,"port":null,"screencasting":false},"error":null}' ;;
+  *"stream enable"*) echo '{"success":false,"data":null,"error":"could not bind the stream port"}'; exit 1 ;;
+  *) echo '{"success":false,"data":null,"error":"not expected in this test"}'; exit 1 ;;
+esac
+"#,
+    )
+    .expect("write the refusing CLI");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    AgentBrowserCli::at(path, CliSource::Explicit)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_that_will_not_enable_stops_with_an_error_the_person_can_retry() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    sb.start("stubborn", &ws);
+    assert!(sb
+        .agent("stubborn", &["stream", "disable"])
+        .status
+        .success());
+    let daemons = sb.daemons();
+    let session = find(&sb.report(&ws), "stubborn").clone();
+    let options = AttachOptions {
+        min_backoff: Duration::from_millis(50),
+        max_backoff: Duration::from_millis(100),
+        ..options()
+    };
+    let attachment = Attachment::start(
+        session,
+        sb.discovery(),
+        Ok(refusing_cli(&sb.dir("bin"))),
+        options,
+    );
+    let state = wait_state(&attachment, "failed", Duration::from_secs(15), |s| {
+        matches!(s, AttachState::Failed { .. })
+    })
+    .await;
+    let AttachState::Failed { error } = state else {
+        unreachable!()
+    };
+    assert_eq!(error.code, "enable_failed", "{error:?}");
+    assert!(
+        error.message.contains("could not bind the stream port"),
+        "the CLI's own words reach the person: {}",
+        error.message
+    );
+    assert!(error.retryable, "the person is offered Retry");
+    assert_eq!(
+        sb.daemons(),
+        daemons,
+        "giving up neither killed nor started a daemon"
+    );
+    assert_eq!(
+        find(&sb.report(&ws), "stubborn").status,
+        porthole::discovery::SessionStatus::MissingStream,
+        "the session is left as it was"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -18,7 +18,8 @@ pub enum Probe {
     Serves,
     /// An agent-browser stream server answers, but for other sessions only.
     OtherSession,
-    /// Something answered HTTP without the session list (an older daemon): usable.
+    /// Something answered HTTP without the session list: an older daemon, or another
+    /// program now on the port. Usable only when the daemon itself names the port.
     Unverified,
     /// Nothing useful answers (refused, timed out, not HTTP).
     NoAnswer(String),

@@ -32,7 +32,6 @@ use process::{ProcessInfo, ProcessTable, SysinfoTable};
 /// Where a session stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum SessionStatus {
     /// Alive, and its stream port is known.
     Attachable,
@@ -46,7 +45,6 @@ pub enum SessionStatus {
 /// One agent-browser session as discovery sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct Session {
     /// Unique across socket dirs and namespaces: the session's path without extension.
     pub id: String,
@@ -88,7 +86,6 @@ impl Session {
 /// The sessions of one workspace, and all the others.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct Report {
     /// The workspace, symlinks resolved.
     #[ts(type = "string")]
@@ -215,6 +212,9 @@ pub fn classify(files: SessionFiles, process: Option<&ProcessInfo>) -> Session {
         (Ok(pid), Some(p)) if !p.looks_like_agent_browser => Err(format!(
             "pid {pid} belongs to another program, not an agent-browser daemon"
         )),
+        (Ok(pid), Some(p)) if p.env_daemon == Some(false) => Err(format!(
+            "pid {pid} is an agent-browser command, not the session's daemon"
+        )),
         (Ok(pid), Some(p)) => match &p.env_session {
             Some(other) if other != &files.name => Err(format!(
                 "pid {pid} is the daemon of session \"{other}\", not of this one"
@@ -276,6 +276,7 @@ mod tests {
         ProcessInfo {
             looks_like_agent_browser: true,
             env_session: Some(session.into()),
+            env_daemon: Some(true),
             cwd: Some(cwd.into()),
             start_time: 100,
         }
@@ -338,6 +339,15 @@ mod tests {
         foreign.looks_like_agent_browser = false;
         let foreign = classify(files("demo", Ok(7), Some(4000)), Some(&foreign));
         let other = classify(files("demo", Ok(7), Some(4000)), Some(&daemon("x", "/ws")));
+        let mut client = daemon("demo", "/ws");
+        client.env_daemon = Some(false);
+        let client = classify(files("demo", Ok(7), Some(4000)), Some(&client));
+        let mut unreadable = daemon("demo", "/ws");
+        (unreadable.env_session, unreadable.env_daemon) = (None, None);
+        assert!(
+            classify(files("demo", Ok(7), Some(4000)), Some(&unreadable)).is_alive(),
+            "a daemon whose environment cannot be read is judged by its executable alone"
+        );
         let empty = classify(
             files(
                 "demo",
@@ -348,7 +358,16 @@ mod tests {
             ),
             None,
         );
-        for s in [&dead, &foreign, &other, &empty] {
+        assert!(
+            client
+                .problem
+                .as_deref()
+                .unwrap_or("")
+                .contains("not the session's daemon"),
+            "a CLI call that reuses the pid is not the daemon: {:?}",
+            client.problem
+        );
+        for s in [&dead, &foreign, &other, &client, &empty] {
             assert_eq!(s.status, SessionStatus::Stale, "{:?}", s.problem);
             assert_eq!(s.stream_port, None, "a stale session is never attachable");
             assert!(s.problem.is_some(), "a stale session says why");

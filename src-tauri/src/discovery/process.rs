@@ -2,8 +2,8 @@
 //!
 //! Pids are reused, so a pid file is only trusted when the process behind it is an
 //! agent-browser daemon: its executable or command line names agent-browser, and, where
-//! its environment can be read, it is the daemon of that very session
-//! (`AGENT_BROWSER_SESSION`). The daemon's cwd (the agent's workspace) comes from the
+//! its environment can be read, it is a daemon (`AGENT_BROWSER_DAEMON`), not a CLI call,
+//! and the daemon of that very session (`AGENT_BROWSER_SESSION`). The daemon's cwd (the agent's workspace) comes from the
 //! same look. A zombie (killed, not yet reaped) counts as dead. Reads `/proc` through
 //! sysinfo; spawns nothing.
 
@@ -20,6 +20,9 @@ pub struct ProcessInfo {
     pub looks_like_agent_browser: bool,
     /// `AGENT_BROWSER_SESSION` of its environment, when readable.
     pub env_session: Option<String>,
+    /// Whether its environment marks it as a daemon (`AGENT_BROWSER_DAEMON=1`), when
+    /// readable: a CLI call runs the same executable.
+    pub env_daemon: Option<bool>,
     /// Its working directory, when readable.
     pub cwd: Option<PathBuf>,
     /// When it started, seconds since the Unix epoch.
@@ -71,16 +74,20 @@ impl ProcessTable for SysinfoTable {
                 let looks_like_agent_browser = p.exe().is_some_and(|e| mentions(e.as_os_str()))
                     || p.cmd().first().is_some_and(|c| mentions(c))
                     || mentions(p.name());
-                let env_session = p.environ().iter().find_map(|kv| {
-                    kv.to_str()?
-                        .strip_prefix("AGENT_BROWSER_SESSION=")
-                        .map(str::to_owned)
-                });
+                let env = |key: &str| {
+                    p.environ()
+                        .iter()
+                        .find_map(|kv| kv.to_str()?.strip_prefix(key).map(str::to_owned))
+                };
+                let env_session = env("AGENT_BROWSER_SESSION=");
+                let env_daemon =
+                    (!p.environ().is_empty()).then(|| env("AGENT_BROWSER_DAEMON=").is_some());
                 Some((
                     pid.as_u32(),
                     ProcessInfo {
                         looks_like_agent_browser,
                         env_session,
+                        env_daemon,
                         cwd: p.cwd().map(PathBuf::from),
                         start_time: p.start_time(),
                     },
