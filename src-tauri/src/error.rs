@@ -9,7 +9,6 @@ use ts_rs::TS;
 
 /// An error for the window and for `--json` output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
 pub struct UiError {
     pub code: String,
     pub message: String,

@@ -39,7 +39,6 @@ pub const WORKSPACE_CHANGED: &str = "workspace-changed";
 
 /// The attachment on screen, where it stands, and the page it shows.
 #[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
 pub struct AttachEvent {
     pub session: Session,
     pub state: AttachState,
@@ -49,7 +48,7 @@ pub struct AttachEvent {
 impl AttachEvent {
     pub fn of(attachment: &Attachment) -> Self {
         Self {
-            session: attachment.session().clone(),
+            session: attachment.session(),
             state: attachment.state().borrow().clone(),
             page: attachment.page().borrow().clone(),
         }
@@ -59,7 +58,6 @@ impl AttachEvent {
 /// One frame for the panel.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct FrameEvent {
     #[ts(type = "number")]
     pub seq: u64,
@@ -206,18 +204,77 @@ mod tests {
         ("DETACHED", DETACHED),
     ];
 
-    /// Writes the TypeScript event names next to the ts-rs bindings.
+    /// Writes `ui/src/generated/`: one file per type the window receives or sends
+    /// (ts-rs, from the Rust types) and `events.ts` with the event names. A file is
+    /// written only when its text changed, so the UI (and the app that embeds it) is
+    /// not rebuilt for nothing; a file no type produces any more is removed. `make test`
+    /// fails when the result differs from what is committed.
     #[test]
-    fn export_event_names() {
-        let mut ts = String::from(
+    fn bindings_are_written_from_the_rust_types() {
+        use ts_rs::TS;
+
+        fn binding<T: TS + 'static>() -> (std::path::PathBuf, String) {
+            let path = T::output_path().expect("every exported type has a file");
+            (path, T::export_to_string().expect("the type exports"))
+        }
+
+        let mut files = vec![
+            binding::<crate::commands::AppInfo>(),
+            binding::<crate::navigation::NavAction>(),
+            binding::<crate::discovery::SessionStatus>(),
+            binding::<crate::discovery::Session>(),
+            binding::<crate::discovery::Report>(),
+            binding::<crate::args::Transport>(),
+            binding::<crate::screenshot::ImageFormat>(),
+            binding::<crate::agent_browser::protocol::FrameMetadata>(),
+            binding::<crate::agent_browser::protocol::Tab>(),
+            binding::<crate::agent_browser::protocol::Input>(),
+            binding::<crate::agent_browser::protocol::MouseInput>(),
+            binding::<crate::agent_browser::protocol::MouseEventType>(),
+            binding::<crate::agent_browser::protocol::MouseButton>(),
+            binding::<crate::agent_browser::protocol::KeyInput>(),
+            binding::<crate::agent_browser::protocol::KeyEventType>(),
+            binding::<crate::frames::Percentiles>(),
+            binding::<AttachEvent>(),
+            binding::<FrameEvent>(),
+            binding::<crate::error::UiError>(),
+            binding::<AttachState>(),
+            binding::<PageInfo>(),
+        ];
+        let mut names = String::from(
             "// Generated from src-tauri/src/events.rs by `cargo test`. Do not edit.\n\n",
         );
         for (constant, name) in NAMES {
-            ts.push_str(&format!("export const {constant} = \"{name}\";\n"));
+            names.push_str(&format!("export const {constant} = \"{name}\";\n"));
         }
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/generated/events.ts");
-        std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
-        std::fs::write(&path, ts).expect("write events.ts");
+        files.push(("events.ts".into(), names));
+
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/generated");
+        std::fs::create_dir_all(&dir).expect("mkdir ui/src/generated");
+        for (path, text) in &files {
+            let path = dir.join(path);
+            if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                std::fs::write(&path, text).expect("write a binding");
+            }
+        }
+        for entry in std::fs::read_dir(&dir).expect("read ui/src/generated") {
+            let path = entry.expect("an entry").path();
+            let produced = files.iter().any(|(p, _)| dir.join(p) == path);
+            if !produced {
+                std::fs::remove_file(&path).expect("remove a binding no type produces");
+            }
+        }
+        for import in files.iter().flat_map(|(_, text)| {
+            text.lines()
+                .filter_map(|l| l.split("from \"./").nth(1))
+                .map(|rest| rest.trim_end_matches("\";").to_owned())
+        }) {
+            assert!(
+                files
+                    .iter()
+                    .any(|(p, _)| p.with_extension("") == std::path::Path::new(&import)),
+                "every type a binding imports is written too: {import}"
+            );
+        }
     }
 }

@@ -65,7 +65,6 @@ pub fn now_ms() -> f64 {
 
 /// Latency percentiles in milliseconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, TS)]
-#[ts(export)]
 pub struct Percentiles {
     pub p50: f64,
     pub p90: f64,

@@ -32,7 +32,6 @@ use crate::error::Coded;
     rename_all = "snake_case",
     rename_all_fields = "camelCase"
 )]
-#[ts(export)]
 pub enum NavAction {
     Back,
     Forward,

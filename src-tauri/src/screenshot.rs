@@ -25,7 +25,6 @@ const WEBP_QUALITY: f32 = 90.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
-#[ts(export)]
 pub enum ImageFormat {
     Png,
     Webp,

@@ -42,7 +42,6 @@ pub struct FrameMessage {
 /// captured it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
-#[ts(export)]
 pub struct FrameMetadata {
     pub device_width: f64,
     pub device_height: f64,
@@ -86,7 +85,6 @@ pub struct TabsMessage {
 /// A tab of the session's browser.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct Tab {
     #[serde(default)]
     pub tab_id: String,
@@ -117,7 +115,6 @@ pub enum ClientMessage {
 /// Shift 8). The same type crosses the window's IPC and goes on the wire.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
-#[ts(export)]
 pub enum Input {
     InputMouse(MouseInput),
     InputKeyboard(KeyInput),
@@ -125,7 +122,6 @@ pub enum Input {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct MouseInput {
     pub event_type: MouseEventType,
     pub x: f64,
@@ -142,7 +138,6 @@ pub struct MouseInput {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum MouseEventType {
     MousePressed,
     MouseReleased,
@@ -152,7 +147,6 @@ pub enum MouseEventType {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum MouseButton {
     None,
     Left,
@@ -162,7 +156,6 @@ pub enum MouseButton {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct KeyInput {
     pub event_type: KeyEventType,
     pub key: String,
@@ -178,7 +171,6 @@ pub struct KeyInput {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum KeyEventType {
     /// A key that types text.
     KeyDown,
