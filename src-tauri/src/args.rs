@@ -35,7 +35,6 @@ pub struct Cli {
 /// measurements that chose the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum, Serialize, TS)]
 #[serde(rename_all = "lowercase")]
-#[ts(export)]
 pub enum Transport {
     /// The JPEG rides in the event, base64.
     Event,
@@ -54,10 +53,24 @@ pub struct MeasureArgs {
     pub transport: Transport,
     /// Once the panel is Live, measure the frames it shows for this many seconds, write
     /// the figures to `--measure-out` as JSON, and quit.
-    #[arg(long, value_name = "S", requires = "measure_out", hide = true)]
+    #[arg(long, value_name = "S", requires = "measure_out", hide = true, value_parser = seconds)]
     pub measure_seconds: Option<f64>,
     #[arg(long, value_name = "FILE", requires = "measure_seconds", hide = true)]
     pub measure_out: Option<PathBuf>,
+}
+
+/// A duration in seconds: a finite number above zero, at most a day.
+fn seconds(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("“{text}” is not a number of seconds"))?;
+    if value.is_finite() && value > 0.0 && value <= 86_400.0 {
+        Ok(value)
+    } else {
+        Err(format!(
+            "{text} is not a duration: give seconds above 0, at most 86400"
+        ))
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -94,7 +107,7 @@ pub struct WatchArgs {
     #[arg(long, value_name = "NAME")]
     pub session: Option<String>,
     /// Stop after this many seconds.
-    #[arg(long, conflicts_with = "frames")]
+    #[arg(long, conflicts_with = "frames", value_parser = seconds)]
     pub seconds: Option<f64>,
     /// Stop after this many frames.
     #[arg(long)]
@@ -160,5 +173,12 @@ mod tests {
             Cli::try_parse_from(["porthole", "watch", "--seconds", "1", "--frames", "2"]).is_err(),
             "a watch stops on time or on a frame count, not both"
         );
+        for bad in ["inf", "NaN", "-1", "0", "1e300", "soon"] {
+            assert!(
+                Cli::try_parse_from(["porthole", "watch", "--seconds", bad]).is_err(),
+                "--seconds {bad} is refused with a message, not a panic later"
+            );
+        }
+        assert!(Cli::try_parse_from(["porthole", "watch", "--seconds", "0.5"]).is_ok());
     }
 }
