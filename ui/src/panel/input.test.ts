@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buttonName, isPaste, keyInput, modifiers, textInput, toPage, virtualKeyCode, wheelPixels } from "./input";
+import { fitFrame } from "./fit";
+import { buttonName, isPaste, keyInput, modifiers, pageSize, textInput, toPage, virtualKeyCode, wheelPixels } from "./input";
 
 const frame = { imageWidth: 1280, imageHeight: 633, deviceWidth: 1280 };
 const key = (key: string, code: string, mods: Partial<Record<"altKey" | "ctrlKey" | "metaKey" | "shiftKey", boolean>> = {}) => ({
@@ -23,9 +24,15 @@ describe("toPage", () => {
     expect(toPage({ x: 100, y: 50 }, { width: 1280, height: 633 }, hidpi)).toEqual({ x: 100, y: 50 });
   });
 
-  it("does not depend on the panel's device pixel ratio: points are CSS pixels of the shown frame", () => {
-    // A 2x screen shows the same 640x316.5 CSS box with more device pixels; the mapping is the same.
-    expect(toPage({ x: 160, y: 79.125 }, { width: 640, height: 316.5 }, frame)).toEqual({ x: 320, y: 158.25 });
+  it("lands on the same page point at any device pixel ratio", () => {
+    // fitFrame shows a frame at most at its own pixels: on a 2x screen, half as many CSS pixels.
+    for (const dpr of [1, 1.5, 2, 3]) {
+      const shown = fitFrame({ width: frame.imageWidth, height: frame.imageHeight }, { width: 2000, height: 2000 }, dpr);
+      expect(shown.width, `shown at ${dpr}x`).toBe(Math.round(frame.imageWidth / dpr));
+      const corner = toPage({ x: shown.width * 0.75, y: shown.height * 0.25 }, shown, frame);
+      expect(corner!.x, `x at ${dpr}x`).toBeCloseTo(960, 0);
+      expect(corner!.y, `y at ${dpr}x`).toBeCloseTo(158.25, 0);
+    }
   });
 
   it("ignores the letterbox and clamps a drag that leaves the frame", () => {
@@ -102,6 +109,13 @@ describe("the rest of the translation", () => {
     expect(wheelPixels(3, 0, 600)).toBe(3);
     expect(wheelPixels(3, 1, 600), "lines").toBe(120);
     expect(wheelPixels(1, 2, 600), "pages").toBe(600);
+  });
+
+  it("measures a page of scrolling in the page's CSS pixels, not the frame's", () => {
+    const hidpi = { imageWidth: 2560, imageHeight: 1266, deviceWidth: 1280 };
+    expect(pageSize(hidpi), "a 2x page's frame is twice its CSS size").toEqual({ width: 1280, height: 633 });
+    expect(pageSize({ imageWidth: 1280, imageHeight: 633, deviceWidth: 1280 })).toEqual({ width: 1280, height: 633 });
+    expect(wheelPixels(1, 2, pageSize(hidpi).height), "one page down on a 2x page").toBe(633);
   });
   it("finds virtual key codes from the key when the code is unknown", () => {
     expect(virtualKeyCode("", "q")).toBe(81);

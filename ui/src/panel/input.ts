@@ -33,7 +33,7 @@ export function toPage(
   if (!inside && !clamp) return null;
   x = Math.min(Math.max(x, 0), shown.width - 0.001);
   y = Math.min(Math.max(y, 0), shown.height - 0.001);
-  const scale = frame.deviceWidth > 0 ? frame.imageWidth / frame.deviceWidth : 1;
+  const scale = pixelScale(frame);
   const imageX = (x / shown.width) * frame.imageWidth;
   const imageY = (y / shown.height) * frame.imageHeight;
   // Rounded to 1/100 px, and kept inside the page's last pixel.
@@ -42,6 +42,17 @@ export function toPage(
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
+
+/** Image pixels per page CSS pixel: the page's device scale as the frame shows it. */
+function pixelScale(frame: FrameGeometry): number {
+  return frame.deviceWidth > 0 ? frame.imageWidth / frame.deviceWidth : 1;
+}
+
+/** The page's viewport in CSS pixels (not the frame's pixels, which a HiDPI page doubles). */
+export function pageSize(frame: FrameGeometry): { width: number; height: number } {
+  const scale = pixelScale(frame);
+  return { width: frame.imageWidth / scale, height: frame.imageHeight / scale };
+}
 
 /** CDP's modifier bits. */
 export function modifiers(e: { altKey: boolean; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }): number {

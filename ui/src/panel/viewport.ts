@@ -9,7 +9,7 @@
 import type { Input } from "../generated/Input";
 import type { MouseButton } from "../generated/MouseButton";
 import type { MouseEventType } from "../generated/MouseEventType";
-import { buttonName, isPaste, keyInput, modifiers, textInput, toPage, wheelPixels, type FrameGeometry } from "./input";
+import { buttonName, isPaste, keyInput, modifiers, pageSize, textInput, toPage, wheelPixels, type FrameGeometry } from "./input";
 
 export interface ViewportOptions {
   /** The frame on screen, or null before the first one. */
@@ -100,9 +100,10 @@ export function installViewport(
     (e) => {
       e.preventDefault();
       if (!options.enabled()) return;
-      const page = options.geometry()?.imageHeight ?? 600;
-      wheel.x += wheelPixels(e.deltaX, e.deltaMode, page);
-      wheel.y += wheelPixels(e.deltaY, e.deltaMode, page);
+      const geometry = options.geometry();
+      const page = geometry ? pageSize(geometry) : { width: 800, height: 600 };
+      wheel.x += wheelPixels(e.deltaX, e.deltaMode, page.width);
+      wheel.y += wheelPixels(e.deltaY, e.deltaMode, page.height);
       wheel.at = e;
       schedule();
     },

@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { AttachState } from "../generated/AttachState";
+import type { Session } from "../generated/Session";
+import { renderAttach, renderIdle, type PanelElements } from "./panel";
+
+const session: Session = {
+  id: "/run/ab/agent",
+  name: "agent",
+  namespace: null,
+  socketDir: "/run/ab",
+  pid: 10,
+  cwd: "/ws",
+  status: "attachable",
+  streamPort: 4000,
+  version: "0.41.2",
+  startedAt: 1,
+  problem: null,
+};
+
+function elements(): PanelElements {
+  const make = () => document.body.appendChild(document.createElement("div"));
+  return {
+    session: make(),
+    title: make(),
+    readout: make(),
+    badge: make(),
+    screen: document.body.appendChild(document.createElement("canvas")),
+    message: make(),
+  };
+}
+
+function show(state: AttachState, retry = vi.fn()) {
+  const el = elements();
+  renderAttach(el, { session, state, page: { title: "", url: "", tabs: [] } }, { retry }, 1_000);
+  return { el, retry, heading: el.message.querySelector("h2")?.textContent ?? "", body: el.message.querySelector("p")?.textContent ?? "" };
+}
+
+describe("what the panel says in each state", () => {
+  afterEach(() => document.body.replaceChildren());
+
+  it("names every state in its badge and its message", () => {
+    const cases: [AttachState, string, string][] = [
+      [{ state: "activating" }, "Activating", "Turning streaming on"],
+      [{ state: "connecting", port: 4000 }, "Connecting", "Connecting"],
+      [{ state: "waiting_for_frame", port: 4000 }, "Waiting for first frame", "Waiting for the first frame"],
+      [{ state: "reconnecting", attempt: 2, retryAtMs: 3_500, reason: "the stream closed" }, "Reconnecting", "Reconnecting (attempt 2)"],
+      [{ state: "ended", atMs: 0, reason: "the session was closed" }, "Ended", "Session ended at"],
+    ];
+    for (const [state, badge, heading] of cases) {
+      const shown = show(state);
+      expect(shown.el.badge.textContent, `the badge of ${state.state}`).toBe(badge);
+      expect(shown.heading, `the message of ${state.state}`).toContain(heading);
+      expect(shown.el.session.textContent, "the header names the session").toBe("agent");
+    }
+  });
+
+  it("says a still page sends no frame until it repaints", () => {
+    expect(show({ state: "waiting_for_frame", port: 4000 }).body).toContain("only when the page repaints");
+  });
+
+  it("says when the next reconnect try comes, and why", () => {
+    const { body } = show({ state: "reconnecting", attempt: 3, retryAtMs: 3_500, reason: "the stream closed" });
+    expect(body).toBe("the stream closed. Next try in 3 s.");
+  });
+
+  it("is live with no message over the page", () => {
+    const { el } = show({ state: "live", port: 4000 });
+    expect(el.badge.textContent).toBe("Live");
+    expect(el.message.hidden, "nothing covers a live page").toBe(true);
+  });
+
+  it("offers Retry only where retrying makes sense, and retries this session", () => {
+    const error = { code: "enable_failed", message: "agent-browser could not turn streaming on", retryable: true };
+    const retryable = show({ state: "failed", error });
+    expect(retryable.el.badge.textContent).toBe("Error");
+    expect(retryable.body, "the precise message").toBe(error.message);
+    const button = retryable.el.message.querySelector<HTMLButtonElement>('[data-testid="retry"]');
+    expect(button, "a Retry button").not.toBeNull();
+    button!.click();
+    expect(retryable.retry).toHaveBeenCalledWith(session.id);
+
+    const final = show({ state: "failed", error: { code: "cli_too_old", message: "too old", retryable: false } });
+    expect(final.el.message.querySelector('[data-testid="retry"]'), "no Retry where it cannot help").toBeNull();
+  });
+
+  it("says what to do when no session is attached", () => {
+    const el = elements();
+    renderIdle(el, { workspace: "/ws", current: [], other: [] });
+    expect(el.badge.textContent).toBe("No session");
+    expect(el.message.textContent).toContain("Waiting for the agent's browser");
+    expect(el.message.textContent, "and where it looks").toContain("/ws");
+    renderIdle(el, { workspace: "/ws", current: [session], other: [] });
+    expect(el.message.textContent).toContain("Choose a session");
+  });
+});
