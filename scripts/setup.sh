@@ -11,11 +11,12 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # Debian packages: WebKitGTK and friends to build and run the app, AppIndicator for the
 # tray, Debian's Chromium for agent-browser, Xvfb and the WebKit WebDriver for the
-# end-to-end tests, D-Bus so the webview starts cleanly under Xvfb.
+# end-to-end tests (xclip reads back what the app copied), D-Bus so the webview starts
+# cleanly under Xvfb.
 DEB_PACKAGES=(
   build-essential pkg-config curl file libssl-dev
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev
-  webkit2gtk-driver xvfb xauth dbus dbus-x11 at-spi2-core
+  webkit2gtk-driver xvfb xauth xclip dbus dbus-x11 at-spi2-core
   chromium fonts-dejavu-core
 )
 missing=()

@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "navigate",
     "open_external",
     "save_screenshot",
+    "copy_screenshot",
     "open_workspace",
     "pick_workspace",
     "set_compact",

@@ -198,6 +198,26 @@ pub fn save_screenshot(state: State<'_, AppState>, format: ImageFormat) -> Resul
     Ok(path.display().to_string())
 }
 
+/// Copies the frame on screen to the clipboard, as an image of the page's own pixels.
+/// Synchronous, so Tauri runs it on the main thread, where GTK's clipboard lives.
+#[tauri::command]
+pub fn copy_screenshot(state: State<'_, AppState>) -> Result<(), UiError> {
+    let frame = state
+        .attachment()
+        .and_then(|a| a.frames().borrow().clone())
+        .ok_or_else(|| ScreenshotError::NoFrame.to_ui())?;
+    let jpeg = frame
+        .jpeg()
+        .map_err(|e| ScreenshotError::Decode(e.to_string()).to_ui())?;
+    let (width, height) = crate::clipboard::copy_jpeg(&jpeg).map_err(|message| UiError {
+        code: "clipboard".into(),
+        message: format!("the page could not be copied: {message}"),
+        retryable: true,
+    })?;
+    tracing::info!(width, height, "frame copied to the clipboard");
+    Ok(())
+}
+
 /// Opens another workspace (from the recent list).
 #[tauri::command]
 pub fn open_workspace(app: AppHandle, path: String) -> Result<(), UiError> {

@@ -11,7 +11,7 @@
 //!   itself), [`resources`] (CPU and memory, for the benchmarks), [`headless`] (the
 //!   subcommands),
 //!   [`error`], [`args`], [`logging`];
-//! - shell: `commands`, `events`, `frame_scheme`, `measure`, `window`, `tray`,
+//! - shell: `commands`, `events`, `clipboard`, `frame_scheme`, `measure`, `window`, `tray`,
 //!   `workspaces`, wired together by [`run_gui`] here.
 //!
 //! Only the shell modules use Tauri types, so the core is tested and benchmarked
@@ -33,6 +33,7 @@ pub mod settings;
 pub mod stream_control;
 pub mod tray_menu;
 
+mod clipboard;
 mod commands;
 mod display;
 mod events;
@@ -121,6 +122,7 @@ pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
             commands::navigate,
             commands::open_external,
             commands::save_screenshot,
+            commands::copy_screenshot,
             commands::open_workspace,
             commands::pick_workspace,
             commands::set_compact

@@ -1,6 +1,8 @@
 // The toolbar and the tab strip in the real webview, on a real agent-browser session:
 // the URL field navigates, Back goes back, the strip follows tabs the agent opens and
-// switches the page shown, and a bad address is refused in place.
+// switches the page shown, a bad address is refused in place, and a screenshot is saved
+// and copied.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Key } from "selenium-webdriver";
@@ -71,13 +73,22 @@ describe("the toolbar and tabs", () => {
     await waitForText(app.driver, "page-title", (t) => !t.includes("about"));
   });
 
-  it("saves a screenshot of the page shown", async () => {
+  it("saves a screenshot of the page shown, and copies it to the clipboard", async () => {
     await app.driver.findElement(byTestId("screenshot")).click();
     const notice = await waitForText(app.driver, "notice", (t) => t.startsWith("Saved to "));
+    expect(notice, "saved and copied").toContain("copied to the clipboard");
     const path = /^Saved to (.+?\.png)/.exec(notice)?.[1] ?? "";
     expect(path.startsWith(box.home), `saved in the person's folders: ${notice}`).toBe(true);
     const png = readFileSync(path);
     expect(png.subarray(1, 4).toString(), "a PNG file").toBe("PNG");
+
+    // What another program pastes: an image of the page's own size.
+    const targets = execFileSync("xclip", ["-selection", "clipboard", "-t", "TARGETS", "-o"], { encoding: "utf8" });
+    expect(targets, "the clipboard offers an image").toContain("image/png");
+    const pasted = execFileSync("xclip", ["-selection", "clipboard", "-t", "image/png", "-o"]);
+    expect(pasted.subarray(1, 4).toString(), "a PNG comes out").toBe("PNG");
+    const size = (p: Buffer) => [p.readUInt32BE(16), p.readUInt32BE(20)];
+    expect(size(pasted), "the same pixels as the saved screenshot").toEqual(size(png));
   });
 
   it("closes a tab from the strip", async () => {

@@ -24,6 +24,7 @@ export const framePainted = (seq: number) => invoke<void>("frame_painted", { seq
 export const navigate = (action: NavAction) => invoke<void>("navigate", { action });
 export const openExternal = (url: string) => invoke<void>("open_external", { url });
 export const saveScreenshot = (format: ImageFormat) => invoke<string>("save_screenshot", { format });
+export const copyScreenshot = () => invoke<void>("copy_screenshot");
 export const openWorkspace = (path: string) => invoke<void>("open_workspace", { path });
 export const pickWorkspace = () => invoke<void>("pick_workspace");
 export const setCompact = (on: boolean) => invoke<void>("set_compact", { on });

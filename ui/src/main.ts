@@ -12,6 +12,7 @@ import {
   pickWorkspace,
   registerFrameChannel,
   saveScreenshot,
+  copyScreenshot,
   requestFrame,
   sendInput,
   setCompact,
@@ -37,17 +38,6 @@ function byTestId<T extends HTMLElement = HTMLElement>(id: string): T {
   const node = document.querySelector<T>(`[data-testid="${id}"]`);
   if (!node) throw new Error(`the page has no ${id}`);
   return node;
-}
-
-/** Copies the canvas as a PNG, where the webview lets a page write images. */
-async function copyCanvas(canvas: HTMLCanvasElement): Promise<void> {
-  if (typeof ClipboardItem === "undefined" || !navigator.clipboard?.write) {
-    throw new Error("this webview cannot put images on the clipboard");
-  }
-  const png = new Promise<Blob>((resolve, reject) =>
-    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("the canvas is empty"))), "image/png"),
-  );
-  await navigator.clipboard.write([new ClipboardItem({ "image/png": png })]);
 }
 
 async function boot(): Promise<void> {
@@ -105,7 +95,7 @@ async function boot(): Promise<void> {
       navigate,
       openExternal,
       saveScreenshot,
-      copyScreenshot: () => copyCanvas(panel.screen),
+      copyScreenshot,
       enabled: drivable,
       describe: errorMessage,
     },

@@ -2,7 +2,8 @@
 // in the person's browser) and the tab strip. Every action goes to the app as a
 // NavAction, which runs it through the session's agent-browser CLI; failures are shown
 // under the toolbar, in place. The screenshot button saves the frame on screen (PNG or
-// WebP, encoded by the app) and copies the canvas to the clipboard as PNG.
+// WebP, encoded by the app) and copies it to the clipboard (also through the app:
+// WebKitGTK lets no page write images there).
 import type { ImageFormat } from "../generated/ImageFormat";
 import type { NavAction } from "../generated/NavAction";
 import type { PageInfo } from "../generated/PageInfo";
