@@ -222,6 +222,44 @@ mod tests {
     }
 
     #[test]
+    fn discovery_in_any_order_gives_one_heading_per_directory_newest_first() {
+        let at = |name: &str, cwd: &str, started_at: u64| Session {
+            started_at: Some(started_at),
+            ..session(name, cwd, SessionStatus::Attachable)
+        };
+        // As a scan finds them: by socket dir and name, directories interleaved.
+        let scanned = vec![
+            at("x1", "/srv/site", 1),
+            at("mine", "/home/me/app/web", 5),
+            at("b1", "/home/me/blog", 2),
+            at("x2", "/srv/site", 9),
+            at("b2", "/home/me/blog", 7),
+        ];
+        let report = Report::for_workspace(Path::new("/home/me/app"), scanned);
+        assert_eq!(
+            labels(&tray_items(&report, None)),
+            [
+                "# This workspace: app",
+                "mine — streaming",
+                "---",
+                "# /home/me/blog",
+                "b2 — streaming",
+                "b1 — streaming",
+                "---",
+                "# /srv/site",
+                "x2 — streaming",
+                "x1 — streaming",
+                "---",
+                "Detach (disabled)",
+                "Open Workspace…",
+                "Show/Hide Porthole",
+                "Quit Porthole",
+            ],
+            "each directory is one group, its newest session first"
+        );
+    }
+
+    #[test]
     fn an_empty_workspace_says_so_and_nothing_to_detach() {
         let report = Report {
             workspace: PathBuf::from("/w"),
