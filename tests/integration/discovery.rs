@@ -184,47 +184,18 @@ fn malformed_files_and_foreign_pids_are_stale_not_errors() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_watch_knows_new_sessions_within_250ms_and_dead_ones_within_2s() {
-    let mut sb = Sandbox::new();
+    let sb = Sandbox::new();
     let ws = sb.dir("ws");
     let watch = DiscoveryWatch::spawn(sb.discovery(), WatchOptions::default());
-    let mut rx = watch.subscribe();
-    let alive =
-        |sessions: &Arc<Vec<Session>>| sessions.iter().any(|s| s.name == "watched" && s.is_alive());
 
-    // The agent starts a session; note when its pid file appears, and when the watch
-    // reports the session alive.
+    // The agent starts a session: how long after its pid file appears does the watch
+    // report it alive?
     let pid_file = sb.sockets.join("watched.pid");
-    let seen_file = tokio::spawn(async move {
-        loop {
-            if pid_file.exists() {
-                return Instant::now();
-            }
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-    });
-    let seen_alive = tokio::spawn(async move {
-        loop {
-            if alive(&rx.borrow_and_update()) {
-                return (Instant::now(), rx);
-            }
-            if rx.changed().await.is_err() {
-                panic!("the watch ended");
-            }
-        }
-    });
-    let ws2 = ws.clone();
-    let sb = tokio::task::spawn_blocking(move || {
-        sb.start("watched", &ws2);
-        sb
-    })
-    .await
-    .expect("start");
-    let file_at = seen_file.await.expect("pid file seen");
-    let (alive_at, mut rx) = tokio::time::timeout(Duration::from_secs(5), seen_alive)
-        .await
-        .expect("the watch reports the session")
-        .expect("task");
-    let lag = alive_at.saturating_duration_since(file_at);
+    let env = vec![(
+        "AGENT_BROWSER_SOCKET_DIR".to_owned(),
+        sb.sockets.display().to_string(),
+    )];
+    let (sb, mut rx, lag) = watch_lag(sb, watch.subscribe(), "watched", pid_file, env, &[]).await;
     assert!(
         lag < Duration::from_millis(250),
         "a started session is known within 250 ms of its pid file (took {lag:?})"
@@ -261,5 +232,102 @@ async fn the_watch_knows_new_sessions_within_250ms_and_dead_ones_within_2s() {
         report.other.len(),
         1,
         "it is listed with the others, as stale"
+    );
+}
+
+/// Starts session `name` with `env` and `flags` while the watch runs, and returns how
+/// long after `pid_file` appeared the watch reported the session alive.
+async fn watch_lag(
+    sb: Sandbox,
+    rx: tokio::sync::watch::Receiver<Arc<Vec<Session>>>,
+    name: &'static str,
+    pid_file: std::path::PathBuf,
+    env: Vec<(String, String)>,
+    flags: &'static [&'static str],
+) -> (
+    Sandbox,
+    tokio::sync::watch::Receiver<Arc<Vec<Session>>>,
+    Duration,
+) {
+    let mut rx = rx;
+    let seen_file = tokio::spawn(async move {
+        loop {
+            if pid_file.exists() {
+                return Instant::now();
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    });
+    let seen_alive = tokio::spawn(async move {
+        loop {
+            if rx
+                .borrow_and_update()
+                .iter()
+                .any(|s| s.name == name && s.is_alive())
+            {
+                return (Instant::now(), rx);
+            }
+            if rx.changed().await.is_err() {
+                panic!("the watch ended");
+            }
+        }
+    });
+    let sb = tokio::task::spawn_blocking(move || {
+        let mut sb = sb;
+        let ws = sb.dir("ws");
+        sb.start_with(name, &ws, env, flags);
+        sb
+    })
+    .await
+    .expect("start");
+    let file_at = seen_file.await.expect("pid file seen");
+    let (alive_at, rx) = tokio::time::timeout(Duration::from_secs(5), seen_alive)
+        .await
+        .unwrap_or_else(|_| panic!("the watch never reported {name}"))
+        .expect("task");
+    (sb, rx, alive_at.saturating_duration_since(file_at))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_watch_finds_sessions_in_socket_dirs_and_namespaces_that_appear_later() {
+    let sb = Sandbox::new();
+    let agent_dir = sb.xdg.join("agent-browser");
+    assert!(
+        !agent_dir.exists(),
+        "the XDG socket dir does not exist before the first session"
+    );
+    let watch = DiscoveryWatch::spawn(sb.discovery(), WatchOptions::default());
+    let rx = watch.subscribe();
+
+    let xdg = vec![("XDG_RUNTIME_DIR".to_owned(), sb.xdg.display().to_string())];
+    let pid_file = agent_dir.join("late.pid");
+    let (sb, rx, lag) = watch_lag(sb, rx, "late", pid_file, xdg, &[]).await;
+    assert!(
+        lag < Duration::from_millis(250),
+        "a session in a socket dir created after the watch started is known within 250 ms (took {lag:?})"
+    );
+
+    let sockets = vec![(
+        "AGENT_BROWSER_SOCKET_DIR".to_owned(),
+        sb.sockets.display().to_string(),
+    )];
+    let pid_file = sb.sockets.join("namespaces/fresh/run/spaced.pid");
+    let (sb, _rx, lag) = watch_lag(
+        sb,
+        rx,
+        "spaced",
+        pid_file,
+        sockets,
+        &["--namespace", "fresh"],
+    )
+    .await;
+    assert!(
+        lag < Duration::from_millis(250),
+        "a session in a new namespace is known within 250 ms (took {lag:?})"
+    );
+    assert_eq!(
+        sb.daemons().len(),
+        2,
+        "only the two sessions the test started run: watching started none"
     );
 }
