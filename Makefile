@@ -43,6 +43,7 @@ check: ui
 	npm run --silent typecheck
 
 test-rust: ui
+	scripts/old-agent-browsers.sh
 	cargo nextest run --locked --no-fail-fast
 
 ## The TypeScript bindings are written by the Rust tests; they must match what is committed.

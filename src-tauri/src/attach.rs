@@ -486,7 +486,8 @@ impl Task {
     fn handle(&mut self, text: &str, port: u16, had_frames: &mut bool) -> Option<u64> {
         match protocol::parse(text) {
             Ok(ServerMessage::Frame(message)) => {
-                let frame = Frame::from_message(message, now_ms());
+                let next = self.frames.borrow().as_ref().map_or(1, |f| f.seq + 1);
+                let frame = Frame::from_message(message, now_ms(), next);
                 let seq = frame.seq;
                 lock(&self.stats).record(&frame);
                 self.frames.send_replace(Some(Arc::new(frame)));

@@ -81,6 +81,7 @@ mod tests {
             status: SessionStatus::Attachable,
             stream_port: Some(40000),
             version: Some("0.41.2".into()),
+            executable: None,
             started_at: Some(started_at),
             problem: None,
         }

@@ -16,7 +16,7 @@ use crate::error::Coded;
 use crate::error::UiError;
 use crate::events::{self, AttachEvent};
 use crate::logging;
-use crate::navigation::{self, NavAction, NavError};
+use crate::navigation::{self, NavAction};
 use crate::screenshot::{self, ImageFormat, ScreenshotError};
 use crate::state::AppState;
 use crate::workspaces;
@@ -136,14 +136,13 @@ pub async fn navigate(state: State<'_, AppState>, action: NavAction) -> Result<(
         message: "no session is attached, so there is no browser to drive".into(),
         retryable: false,
     })?;
-    let cli = AgentBrowserCli::locate(state.agent_browser().as_deref())
-        .map_err(|e| NavError::from(e).to_ui())?;
+    let cli = AgentBrowserCli::locate(state.agent_browser().as_deref());
     let mut discovery = Discovery::new().map_err(|e| UiError {
         code: "process_table".into(),
         message: format!("cannot read the process table: {e}"),
         retryable: false,
     })?;
-    navigation::run(&cli, &mut discovery, &attachment.session(), &action)
+    navigation::run(cli.as_ref(), &mut discovery, &attachment.session(), &action)
         .await
         .map_err(|e| e.to_ui())
 }

@@ -27,9 +27,10 @@ pub struct Frame {
 }
 
 impl Frame {
-    pub fn from_message(message: FrameMessage, received_at_ms: f64) -> Self {
+    /// A frame from its message; `fallback_seq` numbers it when the daemon does not.
+    pub fn from_message(message: FrameMessage, received_at_ms: f64, fallback_seq: u64) -> Self {
         Self {
-            seq: message.seq,
+            seq: message.seq.unwrap_or(fallback_seq),
             jpeg_base64: message.data.into(),
             metadata: message.metadata,
             received_at_ms,

@@ -3,17 +3,20 @@
 //!
 //! Every action is an agent-browser CLI command on the session (`back`, `open URL`,
 //! `tab t2`, ...), the same way the agent drives it, so the agent's own view of the
-//! browser stays true. The CLI starts a daemon for a session that is not running, so
-//! [`run`] first checks, from files and the process table, that the session is alive.
+//! browser stays true. The CLI starts a daemon for a session that is not running, and
+//! restarts one of another version, so [`run`] first checks, from files and the process
+//! table, that the session is alive, and runs a CLI of the daemon's own version
+//! ([`AgentBrowserCli::for_daemon`]).
 //!
 //! ```no_run
 //! # async fn demo(session: porthole::discovery::Session) -> Result<(), porthole::navigation::NavError> {
 //! use porthole::agent_browser::cli::AgentBrowserCli;
 //! use porthole::discovery::Discovery;
 //! use porthole::navigation::{run, NavAction};
-//! let cli = AgentBrowserCli::locate(None)?;
+//! let cli = AgentBrowserCli::locate(None);
 //! let mut discovery = Discovery::new().expect("process table");
-//! run(&cli, &mut discovery, &session, &NavAction::Open { url: "example.com".into() }).await?;
+//! let open = NavAction::Open { url: "example.com".into() };
+//! run(cli.as_ref(), &mut discovery, &session, &open).await?;
 //! # Ok(()) }
 //! ```
 
@@ -70,6 +73,7 @@ impl Coded for NavError {
             NavError::SessionGone => "session_gone",
             NavError::Cli(CliError::Timeout { .. }) => "timeout",
             NavError::Cli(CliError::NotFound { .. }) => "cli_not_found",
+            NavError::Cli(CliError::VersionMismatch { .. }) => "cli_version_mismatch",
             NavError::Cli(_) => "navigation_failed",
         }
     }
@@ -177,21 +181,23 @@ impl NavAction {
     }
 }
 
-/// Runs `action` on `session` through the CLI, if the session is still alive.
+/// Runs `action` on `session` through the CLI, if the session is still alive. `located`
+/// is the CLI Porthole found; the daemon's own is used where their versions differ.
 pub async fn run(
-    cli: &AgentBrowserCli,
+    located: Result<&AgentBrowserCli, &CliError>,
     discovery: &mut Discovery,
     session: &Session,
     action: &NavAction,
 ) -> Result<(), NavError> {
     let args = action.args()?;
-    let alive = discovery
+    let live = discovery
         .scan()
         .into_iter()
-        .any(|s| s.id == session.id && s.pid == session.pid && s.is_alive());
-    if !alive {
-        return Err(NavError::SessionGone);
-    }
+        .find(|s| s.id == session.id && s.pid == session.pid && s.is_alive())
+        .ok_or(NavError::SessionGone)?;
+    let cli =
+        AgentBrowserCli::for_daemon(located, live.version.as_deref(), live.executable.as_deref())
+            .await?;
     tracing::info!(session = %session.name, ?args, "navigating");
     let session_ref = session.cli_ref().map_err(CliError::from)?;
     let args: Vec<&str> = args.iter().map(String::as_str).collect();

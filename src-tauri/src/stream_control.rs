@@ -18,9 +18,10 @@ use crate::agent_browser::stream_probe::{self, Probe};
 use crate::discovery::{Discovery, Session};
 use crate::error::Coded;
 
-/// A version with the runtime `stream` commands, verified: the one Porthole is tested
-/// with. (The first version that has them is not established yet.)
-pub const KNOWN_RUNTIME_STREAM_VERSION: &str = "0.41.2";
+/// The first agent-browser with the runtime `stream` commands, checked on the real
+/// binaries: 0.22.2's daemon answers `Unknown command: stream`, 0.22.3's turns streaming
+/// on (its sessions start with it off).
+pub const FIRST_RUNTIME_STREAM_VERSION: &str = "0.22.3";
 
 const PROBE_TIMEOUT: Duration = Duration::from_millis(1500);
 
@@ -31,8 +32,10 @@ pub enum EnsureError {
     SessionGone { name: String, reason: String },
     #[error("{0}")]
     CliNotFound(String),
-    #[error("session \"{name}\" runs agent-browser {version}, which cannot turn streaming on while running; a version with the runtime `stream` commands is needed, such as {KNOWN_RUNTIME_STREAM_VERSION} (restart the session with it)")]
+    #[error("session \"{name}\" runs agent-browser {version}, which cannot turn streaming on while running: agent-browser {FIRST_RUNTIME_STREAM_VERSION} or newer is needed (start the session with it, or with AGENT_BROWSER_STREAM_PORT set)")]
     CliTooOld { name: String, version: String },
+    #[error("{0}")]
+    CliMismatch(String),
     #[error("agent-browser could not turn streaming on for \"{name}\": {message}")]
     EnableFailed { name: String, message: String },
     #[error("streaming for \"{name}\" was turned on but does not answer: {reason}")]
@@ -57,6 +60,7 @@ impl Coded for EnsureError {
             Self::SessionGone { .. } => "session_gone",
             Self::CliNotFound(_) => "cli_not_found",
             Self::CliTooOld { .. } => "cli_too_old",
+            Self::CliMismatch(_) => "cli_version_mismatch",
             Self::EnableFailed { .. } => "enable_failed",
             Self::VerifyFailed { .. } => "verify_failed",
             Self::Timeout { .. } => "timeout",
@@ -70,7 +74,10 @@ impl Coded for EnsureError {
             // The CLI ran and said no: that can pass. An invalid name, a CLI that cannot
             // be started or an answer Porthole cannot read stay as they are.
             Self::Cli { source, .. } => matches!(source, CliError::Failed { .. }),
-            Self::SessionGone { .. } | Self::CliNotFound(_) | Self::CliTooOld { .. } => false,
+            Self::SessionGone { .. }
+            | Self::CliNotFound(_)
+            | Self::CliTooOld { .. }
+            | Self::CliMismatch(_) => false,
         }
     }
 }
@@ -107,7 +114,11 @@ pub async fn ensure_stream(
             });
         }
     }
-    let cli = cli.map_err(|e| EnsureError::CliNotFound(e.to_string()))?;
+    // A CLI of the daemon's own version: any other would restart the agent's daemon.
+    let cli = AgentBrowserCli::for_daemon(cli, live.version.as_deref(), live.executable.as_deref())
+        .await
+        .map_err(|e| classify_cli_error(&live, e))?;
+    let cli = &cli;
     let target = live.cli_ref().map_err(|e| EnsureError::Cli {
         name: name.clone(),
         source: e.into(),
@@ -199,6 +210,7 @@ fn classify_cli_error(session: &Session, source: CliError) -> EnsureError {
                 .unwrap_or_else(|| "of unknown version".into()),
         },
         CliError::NotFound { .. } => EnsureError::CliNotFound(source.to_string()),
+        CliError::VersionMismatch { .. } => EnsureError::CliMismatch(source.to_string()),
         CliError::Timeout { .. } => EnsureError::Timeout { name, source },
         other => EnsureError::Cli {
             name,
@@ -228,7 +240,7 @@ mod tests {
         };
         assert_eq!(old.code(), "cli_too_old");
         assert!(
-            old.to_string().contains(KNOWN_RUNTIME_STREAM_VERSION),
+            old.to_string().contains(FIRST_RUNTIME_STREAM_VERSION),
             "the message says which version is needed: {old}"
         );
         let failed = EnsureError::EnableFailed {

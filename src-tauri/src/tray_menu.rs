@@ -156,6 +156,7 @@ mod tests {
             status,
             stream_port: None,
             version: None,
+            executable: None,
             started_at: None,
             problem: None,
         }

@@ -215,7 +215,8 @@ async fn a_stream_turned_off_is_turned_on_again_and_followed_to_its_new_port() {
 }
 
 /// An agent-browser that reports streaming off and refuses to turn it on: the fault the
-/// real CLI cannot be made to give on demand.
+/// real CLI cannot be made to give on demand. It says it is the daemon's version, or
+/// Porthole would run the daemon's own executable instead.
 fn refusing_cli(dir: &std::path::Path) -> AgentBrowserCli {
     use std::os::unix::fs::PermissionsExt;
     let path = dir.join("agent-browser-that-refuses");
@@ -223,6 +224,7 @@ fn refusing_cli(dir: &std::path::Path) -> AgentBrowserCli {
         &path,
         r#"#!/bin/sh
 case "$*" in
+  --version) echo "agent-browser 0.41.2" ;;
   *"stream status"*) echo '{"success":true,"data":{"connected":true,"enabled":false,"port":null,"screencasting":false},"error":null}' ;;
   *"stream enable"*) echo '{"success":false,"data":null,"error":"could not bind the stream port"}'; exit 1 ;;
   *) echo '{"success":false,"data":null,"error":"not expected in this test"}'; exit 1 ;;
@@ -484,4 +486,26 @@ async fn the_frame_on_screen_saves_as_png_and_webp() {
         "a WebP file"
     );
     assert!(webp_path.extension().is_some_and(|e| e == "webp"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_daemon_is_shown_live_without_being_restarted() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    sb.start_release("0.22.3", "elder", &ws);
+    let daemons = sb.daemons();
+    let session = find(&sb.report(&ws), "elder").clone();
+    let attachment = Attachment::start(session.clone(), sb.discovery(), Ok(cli()), options());
+    wait_state(&attachment, "live", Duration::from_secs(20), |s| {
+        matches!(s, AttachState::Live { .. })
+    })
+    .await;
+    frames(&attachment, 2).await;
+    assert!(attachment.enabled_stream(), "Porthole turned its stream on");
+    assert_eq!(
+        sb.daemons(),
+        daemons,
+        "the agent's 0.22.3 daemon is still the one running"
+    );
+    assert_eq!(attachment.session().pid, session.pid);
 }

@@ -96,3 +96,50 @@ async fn a_dead_session_is_refused_and_no_daemon_is_started() {
         "the CLI was not run for a dead session, so no daemon was started"
     );
 }
+
+#[tokio::test]
+async fn an_older_daemon_is_driven_by_its_own_version_and_never_restarted() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    // 0.22.3, the first release with runtime `stream` commands, starts with streaming off
+    // and writes no .version file; Porthole's own CLI is 0.41.2, which would restart a
+    // daemon of another version.
+    sb.start_release("0.22.3", "elder", &ws);
+    let daemons = sb.daemons();
+    let session = find(&sb.report(&ws), "elder").clone();
+    assert_eq!(session.status, SessionStatus::MissingStream, "{session:?}");
+    assert_eq!(session.version, None, "0.22 daemons write no .version");
+    let mut discovery = sb.discovery();
+    let ensured = ensure_stream(&mut discovery, Ok(&cli()), &session)
+        .await
+        .expect("the old daemon's stream is turned on");
+    assert!(ensured.enabled_now);
+    assert_eq!(
+        probe(ensured.port, "elder", std::time::Duration::from_secs(2)).await,
+        Probe::Unverified,
+        "an 0.22 stream server answers, without the session list of newer ones"
+    );
+    assert_eq!(
+        sb.daemons(),
+        daemons,
+        "the agent's daemon is the one that was there: not restarted, none started"
+    );
+    let now = find(&sb.report(&ws), "elder").clone();
+    assert_eq!(now.pid, session.pid, "same daemon");
+    assert_eq!(now.stream_port, Some(ensured.port));
+
+    // 0.22.2 has no `stream` commands: the error says which version is needed.
+    sb.start_release("0.22.2", "ancient", &ws);
+    let daemons = sb.daemons();
+    let session = find(&sb.report(&ws), "ancient").clone();
+    let error = ensure_stream(&mut discovery, Ok(&cli()), &session)
+        .await
+        .expect_err("0.22.2 cannot stream at run time");
+    assert_eq!(error.code(), "cli_too_old", "{error}");
+    assert!(!error.retryable());
+    assert!(
+        error.to_string().contains("0.22.3 or newer"),
+        "the message names the version needed: {error}"
+    );
+    assert_eq!(sb.daemons(), daemons, "and the old daemon was left alone");
+}

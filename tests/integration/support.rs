@@ -14,6 +14,14 @@ pub fn cli_path() -> PathBuf {
         .join("../node_modules/agent-browser/bin/agent-browser-linux-x64")
 }
 
+/// The native binary of an older agent-browser release, fetched for the tests.
+pub fn release_path(version: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/agent-browser-releases")
+        .join(version)
+        .join("agent-browser-linux-x64")
+}
+
 pub fn cli() -> AgentBrowserCli {
     AgentBrowserCli::at(cli_path(), CliSource::Explicit)
 }
@@ -36,6 +44,8 @@ pub struct Sandbox {
 }
 
 struct Started {
+    /// The agent-browser it was started with, and is driven and closed with.
+    program: PathBuf,
     name: String,
     cwd: PathBuf,
     env: Vec<(String, String)>,
@@ -112,7 +122,35 @@ impl Sandbox {
         env: Vec<(String, String)>,
         flags: &[&str],
     ) {
+        self.start_as(cli_path(), name, cwd, env, flags);
+    }
+
+    /// Starts a session with an older agent-browser release, as an agent that has not
+    /// upgraded would (`scripts/old-agent-browsers.sh` fetches them; `make test` runs it).
+    pub fn start_release(&mut self, version: &str, name: &str, cwd: &Path) {
+        let program = release_path(version);
+        assert!(
+            program.is_file(),
+            "agent-browser {version} is not at {}: run scripts/old-agent-browsers.sh",
+            program.display()
+        );
+        let env = vec![(
+            "AGENT_BROWSER_SOCKET_DIR".to_owned(),
+            self.sockets.display().to_string(),
+        )];
+        self.start_as(program, name, cwd, env, &[]);
+    }
+
+    fn start_as(
+        &mut self,
+        program: PathBuf,
+        name: &str,
+        cwd: &Path,
+        env: Vec<(String, String)>,
+        flags: &[&str],
+    ) {
         let started = Started {
+            program,
             name: name.to_owned(),
             cwd: cwd.to_owned(),
             env,
@@ -146,7 +184,7 @@ impl Sandbox {
     }
 
     fn command(&self, s: &Started) -> Command {
-        let mut cmd = Command::new(cli_path());
+        let mut cmd = Command::new(&s.program);
         cmd.current_dir(&s.cwd)
             .env_remove("AGENT_BROWSER_SOCKET_DIR")
             .env_remove("XDG_RUNTIME_DIR")

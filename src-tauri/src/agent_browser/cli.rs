@@ -5,8 +5,11 @@
 //! found in, `--json` output is parsed into typed structs, and every call has a timeout
 //! after which the child is killed.
 //!
-//! The CLI is a side effect: a session command for a dead daemon starts a new daemon. Only
-//! call it for a session just seen alive (see [`crate::discovery`]).
+//! The CLI is a side effect twice over: a session command for a dead daemon starts a new
+//! daemon, and one for a daemon of another version restarts it ("Daemon version mismatch
+//! detected, restarting...": the agent's browser, its tabs and state, are gone). Only
+//! call it for a session just seen alive (see [`crate::discovery`]), through the CLI
+//! [`AgentBrowserCli::for_daemon`] picks.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), porthole::agent_browser::cli::CliError> {
@@ -46,6 +49,8 @@ pub enum CliSource {
     Path,
     /// The copy pinned by this project's `package.json` (`node_modules/agent-browser`).
     Pinned,
+    /// The executable of the session's own daemon.
+    Daemon,
 }
 
 /// A session as the CLI addresses it.
@@ -129,6 +134,8 @@ pub enum CliError {
     },
     #[error(transparent)]
     InvalidName(#[from] InvalidName),
+    #[error("the agent-browser CLI here is {cli}, the session's daemon runs {daemon}: the CLI would restart that daemon, and the daemon's own executable cannot be run")]
+    VersionMismatch { cli: String, daemon: String },
 }
 
 /// A located agent-browser CLI.
@@ -183,6 +190,42 @@ impl AgentBrowserCli {
             searched.insert(0, "agent-browser on PATH".into());
         }
         Err(CliError::NotFound { searched })
+    }
+
+    /// The CLI to run for a live session whose daemon runs `daemon_version` (from its
+    /// `.version` file) from `daemon_exe`.
+    ///
+    /// agent-browser's CLI restarts a daemon whose version differs from its own, so the
+    /// located CLI is used only when its version is the daemon's; otherwise the daemon's
+    /// own executable, which is that version by definition. Asking `--version` starts
+    /// nothing.
+    pub async fn for_daemon(
+        located: Result<&AgentBrowserCli, &CliError>,
+        daemon_version: Option<&str>,
+        daemon_exe: Option<&Path>,
+    ) -> Result<AgentBrowserCli, CliError> {
+        let located_version = match located {
+            Ok(cli) => cli.version().await.ok(),
+            Err(_) => None,
+        };
+        if let (Ok(cli), Some(version)) = (located, daemon_version) {
+            if located_version.as_deref() == Some(version) {
+                return Ok(cli.clone());
+            }
+        }
+        if let Some(exe) = daemon_exe.filter(|e| e.exists()) {
+            let timeout = located.map(|c| c.timeout).unwrap_or(DEFAULT_TIMEOUT);
+            return Ok(Self::at(exe.to_owned(), CliSource::Daemon).with_timeout(timeout));
+        }
+        match located {
+            Err(CliError::NotFound { searched }) => Err(CliError::NotFound {
+                searched: searched.clone(),
+            }),
+            _ => Err(CliError::VersionMismatch {
+                cli: located_version.unwrap_or_else(|| "of unknown version".into()),
+                daemon: daemon_version.unwrap_or("an unknown version").to_owned(),
+            }),
+        }
     }
 
     pub fn program(&self) -> &Path {
@@ -417,6 +460,45 @@ mod tests {
         assert!(
             err.to_string().contains("/nonexistent/agent-browser"),
             "the message names the path that was asked for: {err}"
+        );
+    }
+
+    /// A stand-in CLI that only knows its version.
+    fn cli_of_version(dir: &Path, version: &str) -> AgentBrowserCli {
+        use std::os::unix::fs::PermissionsExt;
+        let path = dir.join(format!("agent-browser-{version}"));
+        std::fs::write(&path, format!("#!/bin/sh\necho agent-browser {version}\n")).expect("write");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        AgentBrowserCli::at(path, CliSource::Pinned)
+    }
+
+    #[tokio::test]
+    async fn a_cli_of_another_version_than_the_daemon_is_never_run() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cli = cli_of_version(dir.path(), "0.41.2");
+        let same = AgentBrowserCli::for_daemon(Ok(&cli), Some("0.41.2"), None)
+            .await
+            .expect("the same version is used as it is");
+        assert_eq!(same.source(), CliSource::Pinned);
+
+        let daemon_exe = dir.path().join("the-daemons-own");
+        std::fs::write(&daemon_exe, "").expect("write");
+        let other = AgentBrowserCli::for_daemon(Ok(&cli), Some("0.40.0"), Some(&daemon_exe))
+            .await
+            .expect("the daemon's own executable");
+        assert_eq!(other.source(), CliSource::Daemon);
+        assert_eq!(other.program(), daemon_exe);
+        let unversioned = AgentBrowserCli::for_daemon(Ok(&cli), None, Some(&daemon_exe))
+            .await
+            .expect("a daemon without a .version file runs its own executable");
+        assert_eq!(unversioned.source(), CliSource::Daemon);
+
+        let error = AgentBrowserCli::for_daemon(Ok(&cli), Some("0.40.0"), None)
+            .await
+            .expect_err("no CLI of the daemon's version");
+        assert!(
+            matches!(&error, CliError::VersionMismatch { cli, daemon } if cli == "0.41.2" && daemon == "0.40.0"),
+            "refused, naming both versions, rather than restarting the daemon: {error}"
         );
     }
 

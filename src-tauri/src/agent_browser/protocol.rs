@@ -6,7 +6,8 @@
 //! shape, is a [`serde_json::Error`] for the caller to count and log, never a reason to
 //! drop the connection. Checked against agent-browser 0.41.2 on the wire: frames carry
 //! `seq`, base64 JPEG `data` and `metadata` whose `timestamp` is in epoch milliseconds,
-//! and frames can arrive with a timestamp older than the frame before.
+//! and frames can arrive with a timestamp older than the frame before. agent-browser
+//! 0.22 sends no `seq`, a `timestamp` of 0, and pushes every frame (no ack pacing).
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -31,7 +32,10 @@ pub enum ServerMessage {
 /// One screencast frame.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct FrameMessage {
-    pub seq: u64,
+    /// Counts the frames the daemon sent. Older daemons (0.22) send none, and push
+    /// every frame whatever the pacing asked.
+    #[serde(default)]
+    pub seq: Option<u64>,
     /// Base64 of a JPEG.
     pub data: String,
     #[serde(default)]
@@ -218,10 +222,25 @@ mod tests {
         let ServerMessage::Frame(frame) = parse(text).expect("a frame") else {
             panic!("the frame type is recognised");
         };
-        assert_eq!(frame.seq, 7);
+        assert_eq!(frame.seq, Some(7));
         assert_eq!(frame.metadata.device_width, 1280.0);
         assert_eq!(frame.metadata.scroll_offset_y, 12.5);
         assert_eq!(frame.metadata.timestamp_ms(), Some(1795347719108.0));
+    }
+
+    #[test]
+    fn parses_a_frame_of_an_older_daemon_without_seq_or_time() {
+        // As agent-browser 0.22.3 sends it: no seq, and a timestamp of 0.
+        let text = r#"{"data":"/9j/","metadata":{"deviceHeight":633,"deviceWidth":1280,"offsetTop":0.0,"pageScaleFactor":1.0,"scrollOffsetX":0.0,"scrollOffsetY":0.0,"timestamp":0},"type":"frame"}"#;
+        let ServerMessage::Frame(frame) = parse(text).expect("a frame") else {
+            panic!("the frame type is recognised");
+        };
+        assert_eq!(frame.seq, None);
+        assert_eq!(
+            frame.metadata.timestamp_ms(),
+            None,
+            "a zero timestamp is no capture time"
+        );
     }
 
     #[test]

@@ -4,6 +4,10 @@
 //! `[{"session":"NAME","port":PORT,...}]`. Asking that, rather than opening the
 //! WebSocket, checks the port without starting a screencast, and tells a live stream of
 //! this session from a port that a restarted daemon or another program now holds.
+//!
+//! Older stream servers (agent-browser 0.22) speak only WebSocket: a plain request gets
+//! an empty reply. For them the probe falls back to a WebSocket handshake, closed as
+//! soon as it is answered, which says that a stream server is there but not whose.
 
 use std::time::Duration;
 
@@ -32,11 +36,44 @@ struct Entry {
 
 /// Asks `127.0.0.1:port` which sessions it streams, within `timeout`.
 pub async fn probe(port: u16, session: &str, timeout: Duration) -> Probe {
-    match tokio::time::timeout(timeout, get(port, "/api/sessions")).await {
-        Err(_) => Probe::NoAnswer(format!("port {port} did not answer within {timeout:?}")),
-        Ok(Err(reason)) => Probe::NoAnswer(reason),
-        Ok(Ok((status, body))) => classify(status, &body, session),
+    let ask = async {
+        match get(port, "/api/sessions").await {
+            Ok((status, body)) => classify(status, &body, session),
+            Err(reason) => match upgrades(port).await {
+                Ok(true) => Probe::Unverified,
+                _ => Probe::NoAnswer(reason),
+            },
+        }
+    };
+    tokio::time::timeout(timeout, ask)
+        .await
+        .unwrap_or_else(|_| {
+            Probe::NoAnswer(format!("port {port} did not answer within {timeout:?}"))
+        })
+}
+
+/// Whether `127.0.0.1:port` accepts a WebSocket handshake (answers 101).
+async fn upgrades(port: u16) -> Result<bool, std::io::Error> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).await?;
+    let request = format!(
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: cG9ydGhvbGUtcHJvYmUtMQ==\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await?;
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !raw.windows(4).any(|w| w == b"\r\n\r\n") && raw.len() < 16 * 1024 {
+        let n = stream.read(&mut buf).await?;
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&buf[..n]);
     }
+    let mut headers = [httparse::EMPTY_HEADER; 32];
+    let mut response = httparse::Response::new(&mut headers);
+    Ok(
+        matches!(response.parse(&raw), Ok(httparse::Status::Complete(_)))
+            && response.code == Some(101),
+    )
 }
 
 fn classify(status: u16, body: &[u8], session: &str) -> Probe {

@@ -59,8 +59,13 @@ pub struct Session {
     pub cwd: Option<PathBuf>,
     pub status: SessionStatus,
     pub stream_port: Option<u16>,
-    /// The agent-browser version that started the daemon.
+    /// The agent-browser version that started the daemon (absent before 0.23 or so,
+    /// whose daemons write no `.version` file).
     pub version: Option<String>,
+    /// The daemon's own executable: the one CLI that can never restart it (see
+    /// [`crate::agent_browser::cli::AgentBrowserCli::for_daemon`]).
+    #[ts(type = "string | null")]
+    pub executable: Option<PathBuf>,
     /// When the daemon started, seconds since the Unix epoch.
     #[ts(type = "number | null")]
     pub started_at: Option<u64>,
@@ -222,6 +227,7 @@ pub fn classify(files: SessionFiles, process: Option<&ProcessInfo>) -> Session {
             _ => Ok(p),
         },
     };
+    let executable = liveness.as_ref().ok().and_then(|p| p.exe.clone());
     let (status, stream_port, problem, cwd, started_at) = match liveness {
         Err(problem) => (SessionStatus::Stale, None, Some(problem), None, None),
         Ok(p) => {
@@ -247,6 +253,7 @@ pub fn classify(files: SessionFiles, process: Option<&ProcessInfo>) -> Session {
         status,
         stream_port,
         version: files.version,
+        executable,
         started_at,
         problem,
     }
@@ -278,6 +285,7 @@ mod tests {
             env_session: Some(session.into()),
             env_daemon: Some(true),
             cwd: Some(cwd.into()),
+            exe: Some("/opt/agent-browser".into()),
             start_time: 100,
         }
     }

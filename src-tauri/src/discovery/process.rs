@@ -25,6 +25,9 @@ pub struct ProcessInfo {
     pub env_daemon: Option<bool>,
     /// Its working directory, when readable.
     pub cwd: Option<PathBuf>,
+    /// Its executable: the path it was started from while that file is there, else
+    /// `/proc/PID/exe`, which runs the same program for as long as the process lives.
+    pub exe: Option<PathBuf>,
     /// When it started, seconds since the Unix epoch.
     pub start_time: u64,
 }
@@ -33,6 +36,12 @@ pub struct ProcessInfo {
 pub trait ProcessTable {
     /// Information for each of `pids` that is running; dead pids are absent.
     fn inspect(&mut self, pids: &[u32]) -> HashMap<u32, ProcessInfo>;
+}
+
+/// `/proc/PID/exe` where the system has it.
+fn proc_exe(pid: u32) -> Option<PathBuf> {
+    let path = PathBuf::from(format!("/proc/{pid}/exe"));
+    path.exists().then_some(path)
 }
 
 /// The real table, backed by sysinfo.
@@ -89,6 +98,11 @@ impl ProcessTable for SysinfoTable {
                         env_session,
                         env_daemon,
                         cwd: p.cwd().map(PathBuf::from),
+                        exe: p
+                            .exe()
+                            .filter(|e| e.is_file())
+                            .map(PathBuf::from)
+                            .or_else(|| proc_exe(pid.as_u32())),
                         start_time: p.start_time(),
                     },
                 ))

@@ -18,9 +18,15 @@ socketDir: string, pid: number | null,
  */
 cwd: string | null, status: SessionStatus, streamPort: number | null, 
 /**
- * The agent-browser version that started the daemon.
+ * The agent-browser version that started the daemon (absent before 0.23 or so,
+ * whose daemons write no `.version` file).
  */
 version: string | null, 
+/**
+ * The daemon's own executable: the one CLI that can never restart it (see
+ * [`crate::agent_browser::cli::AgentBrowserCli::for_daemon`]).
+ */
+executable: string | null, 
 /**
  * When the daemon started, seconds since the Unix epoch.
  */

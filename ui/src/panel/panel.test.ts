@@ -13,6 +13,7 @@ const session: Session = {
   status: "attachable",
   streamPort: 4000,
   version: "0.41.2",
+  executable: null,
   startedAt: 1,
   problem: null,
 };

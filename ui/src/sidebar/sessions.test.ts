@@ -14,6 +14,7 @@ function session(over: Partial<Session>): Session {
     status: "attachable",
     streamPort: 4000,
     version: "0.41.2",
+    executable: null,
     startedAt: 1,
     problem: null,
     ...over,
