@@ -10,7 +10,7 @@ export AGENT_BROWSER_EXECUTABLE_PATH ?= /usr/bin/chromium
 export AGENT_BROWSER_ARGS ?= --disable-background-networking,--disable-component-update,--disable-sync
 
 BIN := target/debug/porthole
-UI_SOURCES := $(shell find ui/src ui/public -type f 2>/dev/null) ui/index.html ui/vite.config.ts
+UI_SOURCES := $(shell find ui/src ui/public -type f -not -name '*.test.ts' 2>/dev/null) ui/index.html ui/vite.config.ts
 WORKSPACE ?=
 
 .PHONY: setup ui app run test check test-rust test-ui test-e2e bindings screenshot bench clean
