@@ -19,6 +19,14 @@ fn porthole(sb: &Sandbox, args: &[&str]) -> (Output, Value) {
     (out, json)
 }
 
+/// `porthole sessions --workspace WS --ensure NAME --json`.
+fn ensure(sb: &Sandbox, ws: &Path, name: &str) -> (Output, Value) {
+    porthole(
+        sb,
+        &["sessions", "--workspace", s(ws), "--ensure", name, "--json"],
+    )
+}
+
 fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
@@ -61,17 +69,7 @@ fn ensure_turns_streaming_on_or_says_precisely_why_not() {
     assert!(sb.agent("off", &["stream", "disable"]).status.success());
     let daemons = sb.daemons();
 
-    let (out, json) = porthole(
-        &sb,
-        &[
-            "sessions",
-            "--workspace",
-            s(&ws),
-            "--ensure",
-            "off",
-            "--json",
-        ],
-    );
+    let (out, json) = ensure(&sb, &ws, "off");
     assert!(out.status.success(), "ensure succeeds: {json}");
     assert_eq!(json["name"], "off");
     assert_eq!(json["status"], "attachable");
@@ -81,17 +79,7 @@ fn ensure_turns_streaming_on_or_says_precisely_why_not() {
         "prints the port: {json}"
     );
 
-    let (out, json) = porthole(
-        &sb,
-        &[
-            "sessions",
-            "--workspace",
-            s(&ws),
-            "--ensure",
-            "nobody",
-            "--json",
-        ],
-    );
+    let (out, json) = ensure(&sb, &ws, "nobody");
     assert_eq!(out.status.code(), Some(1), "a failed ensure exits non-zero");
     assert_eq!(json["code"], "session_not_found");
     assert_eq!(json["retryable"], false);
@@ -112,17 +100,7 @@ fn ensure_on_a_killed_session_says_it_is_gone_and_starts_nothing() {
     sb.start("crashed", &ws);
     let pid = sb.daemons().first().copied().expect("the daemon runs");
     crate::support::kill9(pid);
-    let (out, json) = porthole(
-        &sb,
-        &[
-            "sessions",
-            "--workspace",
-            s(&ws),
-            "--ensure",
-            "crashed",
-            "--json",
-        ],
-    );
+    let (out, json) = ensure(&sb, &ws, "crashed");
     assert_eq!(out.status.code(), Some(1), "a failed ensure exits non-zero");
     assert_eq!(json["code"], "session_gone", "{json}");
     assert_eq!(json["retryable"], false, "a dead daemon does not come back");

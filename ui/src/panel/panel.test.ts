@@ -1,22 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AttachState } from "../generated/AttachState";
-import type { Session } from "../generated/Session";
+import { session } from "../testing/session";
 import { renderAttach, renderIdle, type PanelElements } from "./panel";
 
-const session: Session = {
-  id: "/run/ab/agent",
-  name: "agent",
-  namespace: null,
-  socketDir: "/run/ab",
-  pid: 10,
-  cwd: "/ws",
-  status: "attachable",
-  streamPort: 4000,
-  version: "0.41.2",
-  executable: null,
-  startedAt: 1,
-  problem: null,
-};
+const agent = session({ name: "agent" });
 
 function elements(): PanelElements {
   const make = () => document.body.appendChild(document.createElement("div"));
@@ -32,7 +19,7 @@ function elements(): PanelElements {
 
 function show(state: AttachState, retry = vi.fn()) {
   const el = elements();
-  renderAttach(el, { session, state, page: { title: "", url: "", tabs: [] } }, { retry }, 1_000);
+  renderAttach(el, { session: agent, state, page: { title: "", url: "", tabs: [] } }, { retry }, 1_000);
   return { el, retry, heading: el.message.querySelector("h2")?.textContent ?? "", body: el.message.querySelector("p")?.textContent ?? "" };
 }
 
@@ -78,7 +65,7 @@ describe("what the panel says in each state", () => {
     const button = retryable.el.message.querySelector<HTMLButtonElement>('[data-testid="retry"]');
     expect(button, "a Retry button").not.toBeNull();
     button!.click();
-    expect(retryable.retry).toHaveBeenCalledWith(session.id);
+    expect(retryable.retry).toHaveBeenCalledWith(agent.id);
 
     const final = show({ state: "failed", error: { code: "cli_too_old", message: "too old", retryable: false } });
     expect(final.el.message.querySelector('[data-testid="retry"]'), "no Retry where it cannot help").toBeNull();
@@ -90,7 +77,7 @@ describe("what the panel says in each state", () => {
     expect(el.badge.textContent).toBe("No session");
     expect(el.message.textContent).toContain("Waiting for the agent's browser");
     expect(el.message.textContent, "and where it looks").toContain("/ws");
-    renderIdle(el, { workspace: "/ws", current: [session], other: [] });
+    renderIdle(el, { workspace: "/ws", current: [agent], other: [] });
     expect(el.message.textContent).toContain("Choose a session");
   });
 });

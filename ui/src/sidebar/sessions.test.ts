@@ -1,25 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Report } from "../ipc";
-import type { Session } from "../generated/Session";
+import { session } from "../testing/session";
 import { renderError, renderSessions } from "./sessions";
-
-function session(over: Partial<Session>): Session {
-  return {
-    id: `/run/ab/${over.name ?? "s"}`,
-    name: "s",
-    namespace: null,
-    socketDir: "/run/ab",
-    pid: 10,
-    cwd: "/ws",
-    status: "attachable",
-    streamPort: 4000,
-    version: "0.41.2",
-    executable: null,
-    startedAt: 1,
-    problem: null,
-    ...over,
-  };
-}
 
 describe("renderSessions", () => {
   afterEach(() => document.body.replaceChildren());
