@@ -36,6 +36,11 @@ if ! command -v npm >/dev/null; then
   log "installing Node.js and npm"
   $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
+# Vite 7 and happy-dom need Node.js 20 or newer; Debian 12's own nodejs is 18.
+if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'; then
+  log "Node.js 20 or newer is needed to build and test the UI; this one is $(node --version)"
+  exit 1
+fi
 # `npm install`, not `npm ci`: ci insists that the lock lists every platform's optional
 # binaries (rollup's, the Tauri CLI's), and a registry that lacks some of them for the
 # pinned versions makes it fail though nothing this machine needs is missing. install
