@@ -153,7 +153,7 @@ impl Attachment {
             }
         };
         let (state_tx, state) = watch::channel(initial);
-        let (session_tx, session_rx) = watch::channel(session.clone());
+        let (session_tx, session_rx) = watch::channel(session);
         let (frames_tx, frames) = watch::channel(None);
         let (page_tx, page) = watch::channel(PageInfo::default());
         let (acks, acks_rx) = mpsc::unbounded_channel();
@@ -163,8 +163,7 @@ impl Attachment {
         let enabled = Arc::new(Mutex::new(false));
         let task = tokio::spawn(
             Task {
-                session,
-                session_tx,
+                session: session_tx,
                 discovery,
                 cli,
                 options,
@@ -282,8 +281,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 struct Task {
-    session: Session,
-    session_tx: watch::Sender<Session>,
+    /// The session as last seen alive, published to [`Attachment::session`].
+    session: watch::Sender<Session>,
     discovery: Discovery,
     cli: Result<AgentBrowserCli, CliError>,
     options: AttachOptions,
@@ -308,11 +307,8 @@ impl Task {
         let mut attempt: u32 = 0;
         let mut ensure_failures: u32 = 0;
         loop {
-            let now = self
-                .discovery
-                .scan()
-                .into_iter()
-                .find(|s| s.id == self.session.id);
+            let id = self.session.borrow().id.clone();
+            let now = self.discovery.scan().into_iter().find(|s| s.id == id);
             let now = match now {
                 Some(s) if s.is_alive() => s,
                 gone => {
@@ -323,11 +319,10 @@ impl Task {
                     return;
                 }
             };
-            if now.pid != self.session.pid {
+            let previous = self.session.send_replace(now.clone());
+            if now.pid != previous.pid {
                 tracing::info!(session = %now.name, pid = ?now.pid, "following the session's restarted daemon");
             }
-            self.session = now.clone();
-            self.session_tx.send_replace(now.clone());
             if now.status == SessionStatus::MissingStream {
                 self.state.send_replace(AttachState::Activating);
             }
@@ -338,7 +333,7 @@ impl Task {
                     return;
                 }
                 Err(e) if !e.retryable() => {
-                    tracing::warn!(session = %self.session.name, error = %e, "cannot attach");
+                    tracing::warn!(session = %self.session.borrow().name, error = %e, "cannot attach");
                     self.state
                         .send_replace(AttachState::Failed { error: e.to_ui() });
                     return;
@@ -346,7 +341,7 @@ impl Task {
                 Err(e) => {
                     ensure_failures += 1;
                     if ensure_failures >= self.options.ensure_attempts {
-                        tracing::warn!(session = %self.session.name, error = %e, attempts = ensure_failures, "giving up attaching");
+                        tracing::warn!(session = %self.session.borrow().name, error = %e, attempts = ensure_failures, "giving up attaching");
                         self.state
                             .send_replace(AttachState::Failed { error: e.to_ui() });
                         return;
@@ -383,18 +378,18 @@ impl Task {
                     continue;
                 }
             };
-            tracing::info!(session = %self.session.name, port, "stream connected");
+            tracing::info!(session = %self.session.borrow().name, port, "stream connected");
             self.state
                 .send_replace(AttachState::WaitingForFrame { port });
             let dropped = self.pump(socket, port).await;
-            tracing::info!(session = %self.session.name, reason = %dropped.reason, "stream dropped");
+            tracing::info!(session = %self.session.borrow().name, reason = %dropped.reason, "stream dropped");
             attempt = if dropped.had_frames { 1 } else { attempt + 1 };
             self.back_off(attempt, dropped.reason).await;
         }
     }
 
     fn end(&self, reason: String) {
-        tracing::info!(session = %self.session.name, %reason, "attachment ended");
+        tracing::info!(session = %self.session.borrow().name, %reason, "attachment ended");
         self.state.send_replace(AttachState::Ended {
             at_ms: now_ms(),
             reason,

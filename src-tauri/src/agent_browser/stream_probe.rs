@@ -39,10 +39,8 @@ pub async fn probe(port: u16, session: &str, timeout: Duration) -> Probe {
     let ask = async {
         match get(port, "/api/sessions").await {
             Ok((status, body)) => classify(status, &body, session),
-            Err(reason) => match upgrades(port).await {
-                Ok(true) => Probe::Unverified,
-                _ => Probe::NoAnswer(reason),
-            },
+            Err(_) if upgrades(port).await => Probe::Unverified,
+            Err(reason) => Probe::NoAnswer(reason),
         }
     };
     tokio::time::timeout(timeout, ask)
@@ -52,28 +50,12 @@ pub async fn probe(port: u16, session: &str, timeout: Duration) -> Probe {
         })
 }
 
-/// Whether `127.0.0.1:port` accepts a WebSocket handshake (answers 101).
-async fn upgrades(port: u16) -> Result<bool, std::io::Error> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).await?;
-    let request = format!(
-        "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: cG9ydGhvbGUtcHJvYmUtMQ==\r\n\r\n"
-    );
-    stream.write_all(request.as_bytes()).await?;
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !raw.windows(4).any(|w| w == b"\r\n\r\n") && raw.len() < 16 * 1024 {
-        let n = stream.read(&mut buf).await?;
-        if n == 0 {
-            break;
-        }
-        raw.extend_from_slice(&buf[..n]);
-    }
-    let mut headers = [httparse::EMPTY_HEADER; 32];
-    let mut response = httparse::Response::new(&mut headers);
-    Ok(
-        matches!(response.parse(&raw), Ok(httparse::Status::Complete(_)))
-            && response.code == Some(101),
-    )
+/// Whether `127.0.0.1:port` completes a WebSocket handshake; the socket is dropped at
+/// once.
+async fn upgrades(port: u16) -> bool {
+    tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{port}/"))
+        .await
+        .is_ok()
 }
 
 fn classify(status: u16, body: &[u8], session: &str) -> Probe {
