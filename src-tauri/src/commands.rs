@@ -10,6 +10,7 @@ use ts_rs::TS;
 use crate::agent_browser::cli::AgentBrowserCli;
 use crate::agent_browser::protocol::Input;
 use crate::args::Transport;
+use crate::attach::Attachment;
 use crate::discovery::Discovery;
 use crate::discovery::Report;
 use crate::error::Coded;
@@ -172,9 +173,8 @@ pub fn open_external(app: AppHandle, url: String) -> Result<(), UiError> {
         })
 }
 
-/// Saves the frame on screen in the pictures folder; returns the file's path.
-#[tauri::command]
-pub fn save_screenshot(state: State<'_, AppState>, format: ImageFormat) -> Result<String, UiError> {
+/// The attachment on screen and the JPEG of its newest frame.
+fn shown_jpeg(state: &AppState) -> Result<(std::sync::Arc<Attachment>, Vec<u8>), UiError> {
     let attachment = state
         .attachment()
         .ok_or_else(|| ScreenshotError::NoFrame.to_ui())?;
@@ -186,6 +186,13 @@ pub fn save_screenshot(state: State<'_, AppState>, format: ImageFormat) -> Resul
     let jpeg = frame
         .jpeg()
         .map_err(|e| ScreenshotError::Decode(e.to_string()).to_ui())?;
+    Ok((attachment, jpeg))
+}
+
+/// Saves the frame on screen in the pictures folder; returns the file's path.
+#[tauri::command]
+pub fn save_screenshot(state: State<'_, AppState>, format: ImageFormat) -> Result<String, UiError> {
+    let (attachment, jpeg) = shown_jpeg(&state)?;
     let path = screenshot::save(
         &jpeg,
         &attachment.session().name,
@@ -201,13 +208,7 @@ pub fn save_screenshot(state: State<'_, AppState>, format: ImageFormat) -> Resul
 /// Synchronous, so Tauri runs it on the main thread, where GTK's clipboard lives.
 #[tauri::command]
 pub fn copy_screenshot(state: State<'_, AppState>) -> Result<(), UiError> {
-    let frame = state
-        .attachment()
-        .and_then(|a| a.frames().borrow().clone())
-        .ok_or_else(|| ScreenshotError::NoFrame.to_ui())?;
-    let jpeg = frame
-        .jpeg()
-        .map_err(|e| ScreenshotError::Decode(e.to_string()).to_ui())?;
+    let (_, jpeg) = shown_jpeg(&state)?;
     let (width, height) = crate::clipboard::copy_jpeg(&jpeg).map_err(|message| UiError {
         code: "clipboard".into(),
         message: format!("the page could not be copied: {message}"),

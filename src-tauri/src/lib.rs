@@ -11,8 +11,8 @@
 //!   itself), [`resources`] (CPU and memory, for the benchmarks), [`headless`] (the
 //!   subcommands),
 //!   [`error`], [`args`], [`logging`];
-//! - shell: `commands`, `events`, `clipboard`, `frame_scheme`, `measure`, `window`, `tray`,
-//!   `workspaces`, wired together by [`run_gui`] here.
+//! - shell: `commands`, `events`, `clipboard`, `frame_scheme`, `measure`, `window`,
+//!   `tray`, `workspaces`, wired together by [`run_gui`] here.
 //!
 //! Only the shell modules use Tauri types, so the core is tested and benchmarked
 //! without a window.

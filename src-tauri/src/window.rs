@@ -50,6 +50,7 @@ pub fn create_main(app: &AppHandle) -> tauri::Result<WebviewWindow> {
         {
             api.prevent_close();
             hide_main(&handle);
+            tray::refresh(&handle);
         }
         _ => {}
     });
@@ -70,7 +71,7 @@ pub fn toggle_main(app: &AppHandle) {
 
 /// Hides the main window to the tray. Nothing streams while it is hidden: the
 /// attachment ends, and is taken up again when the window shows.
-pub fn hide_main(app: &AppHandle) {
+fn hide_main(app: &AppHandle) {
     let Some(window) = app.get_webview_window(MAIN) else {
         return;
     };
@@ -79,7 +80,6 @@ pub fn hide_main(app: &AppHandle) {
         return;
     }
     app.state::<AppState>().window_hidden(app);
-    tray::refresh(app);
 }
 
 /// Shows, unminimises and focuses the main window, and attaches again what was on

@@ -3,8 +3,8 @@
 //! Pids are reused, so a pid file is only trusted when the process behind it is an
 //! agent-browser daemon: its executable or command line names agent-browser, and, where
 //! its environment can be read, it is a daemon (`AGENT_BROWSER_DAEMON`), not a CLI call,
-//! and the daemon of that very session (`AGENT_BROWSER_SESSION`). The daemon's cwd (the agent's workspace) comes from the
-//! same look. A zombie (killed, not yet reaped) counts as dead. Reads `/proc` through
+//! and the daemon of that very session (`AGENT_BROWSER_SESSION`). The daemon's cwd (the
+//! agent's workspace) and executable come from the same look. A zombie (killed, not yet reaped) counts as dead. Reads `/proc` through
 //! sysinfo; spawns nothing.
 
 use std::collections::HashMap;
