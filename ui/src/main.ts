@@ -156,14 +156,21 @@ async function boot(): Promise<void> {
   const compact = byTestId<HTMLButtonElement>("compact");
   compact.setAttribute("aria-pressed", String(info.compact));
   app.classList.toggle("compact", info.compact);
+  const showCompact = (on: boolean) => {
+    compact.setAttribute("aria-pressed", String(on));
+    app.classList.toggle("compact", on);
+  };
   compact.addEventListener("click", () => {
     const on = compact.getAttribute("aria-pressed") !== "true";
+    // The layout changes on the side where the window is larger: the sidebar goes
+    // before the window shrinks, and comes back once the window has grown again.
+    if (on) showCompact(true);
     setCompact(on)
-      .then(() => {
-        compact.setAttribute("aria-pressed", String(on));
-        app.classList.toggle("compact", on);
-      })
-      .catch((error) => renderError(sessions, errorMessage(error)));
+      .then(() => showCompact(on))
+      .catch((error) => {
+        showCompact(!on);
+        renderError(sessions, errorMessage(error));
+      });
   });
   const showDetached = () => {
     attached = null;
