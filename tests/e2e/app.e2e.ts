@@ -36,13 +36,13 @@ describe("the window", () => {
 
   it("shows a session the agent starts later, without any click", async () => {
     const later = await startSession("e2e-later", join(box.workspace, "web"), box.sockets);
-    await waitForText(app.driver, "sessions-current", (t) => t.includes("e2e-later"), 5_000);
+    await waitForText(app.driver, "sessions-current", (t) => t.includes("e2e-later"), 20_000);
     killDaemon(later);
     const text = await waitForText(
       app.driver,
       "sessions",
       (t) => /e2e-later\s*Stale/.test(t),
-      5_000,
+      20_000,
     );
     expect(text, "a killed daemon is shown as stale, with the reason").toContain("not running");
   });
@@ -87,7 +87,7 @@ describe("the window", () => {
     const before = await app.driver.manage().window().getRect();
     const compact = await app.driver.findElement(byTestId("compact"));
     await compact.click();
-    await app.driver.wait(async () => (await app.driver.manage().window().getRect()).width < before.width, 5_000, "the window never shrank");
+    await app.driver.wait(async () => (await app.driver.manage().window().getRect()).width < before.width, 15_000, "the window never shrank");
     const sidebarShown = () =>
       app.driver.executeScript<boolean>(`return getComputedStyle(document.querySelector(".sidebar")).display !== "none"`);
     expect(await sidebarShown(), "only the panel in compact mode").toBe(false);
@@ -101,8 +101,8 @@ describe("the window", () => {
     expect(await again.getAttribute("aria-pressed"), "and the button says so").toBe("true");
 
     await again.click();
-    await app.driver.wait(async () => (await app.driver.manage().window().getRect()).width === before.width, 5_000, "the size never came back");
-    await app.driver.wait(sidebarShown, 5_000, "the sidebar never came back");
+    await app.driver.wait(async () => (await app.driver.manage().window().getRect()).width === before.width, 15_000, "the size never came back");
+    await app.driver.wait(sidebarShown, 15_000, "the sidebar never came back");
   });
 
   const screenshot = process.env.PORTHOLE_SCREENSHOT;

@@ -4,7 +4,7 @@
 // when the session on screen ends, the panel follows to the workspace's next one.
 import { afterAll, describe, expect, it } from "vitest";
 import { closeAll, killDaemon, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
-import { launchOn, waitForText, type App } from "../support/driver";
+import { clickFresh, launchOn, waitForText, type App } from "../support/driver";
 
 const box = sandbox("choice");
 let app: App | undefined;
@@ -26,8 +26,8 @@ describe("auto-attach and the person's choice", () => {
     app = await launchOn(box);
     expect(await attachedName(app), "the most recently started session").toBe("e2e-newer");
 
-    const row = await app.driver.findElement({ css: '[data-testid="sessions-current"] [data-status]:not(.attached)' });
-    await row.click();
+    await waitForText(app.driver, "panel-badge", (t) => t === "Live", 20_000);
+    await clickFresh(app.driver, '[data-testid="sessions-current"] [data-status]:not(.attached)');
     await waitForText(app.driver, "panel-session", (t) => t === "e2e-older");
     await waitForText(app.driver, "panel-badge", (t) => t === "Live", 20_000);
     await app.stop();

@@ -8,7 +8,7 @@ export default defineConfig({
     include: ["**/*.e2e.ts"],
     environment: "node",
     fileParallelism: false,
-    testTimeout: 60_000,
+    testTimeout: 180_000,
     hookTimeout: 120_000,
   },
 });

@@ -48,7 +48,7 @@ describe("workspaces", () => {
     await startSession("e2e-elsewhere", other, box.sockets);
     const second = await porthole([other]);
     expect(second.code, `the second porthole hands over and exits cleanly: ${second.stderr}`).toBe(0);
-    expect(second.ms, "it does not wait for the switch itself").toBeLessThan(10_000);
+    expect(second.ms, "it does not wait for the switch itself").toBeLessThan(30_000);
     await waitForText(app!.driver, "workspace-name", (t) => t === basename(other));
     await waitForText(app!.driver, "panel-session", (t) => t === "e2e-elsewhere", 20_000);
     await waitForText(app!.driver, "panel-badge", (t) => t === "Live", 20_000);

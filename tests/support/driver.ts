@@ -4,7 +4,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createConnection } from "node:net";
 import { join } from "node:path";
-import { Builder, By, until, type WebDriver, type WebElement } from "selenium-webdriver";
+import { Builder, By, type WebDriver } from "selenium-webdriver";
 import { ROOT } from "./agentBrowser";
 
 export const APP = join(ROOT, "target/debug/porthole");
@@ -150,15 +150,59 @@ async function waitForProperty(
   check: (text: string) => boolean,
   timeout: number,
 ): Promise<string> {
-  const element: WebElement = await driver.wait(until.elementLocated(byTestId(id)), timeout);
-  let last = "";
+  // The element is looked up on every read: the UI rebuilds lists (sessions, tabs) as
+  // events come, and a reference held across a rebuild would go stale.
+  let last: string | null = null;
   await driver
     .wait(async () => {
-      last = await driver.executeScript<string>(`return arguments[0].${property}`, element);
-      return check(last);
+      last = await driver.executeScript<string | null>(
+        `const e = document.querySelector(arguments[0]); return e ? e[arguments[1]] : null;`,
+        `[data-testid="${id}"]`,
+        property,
+      );
+      return last !== null && check(last);
     }, timeout)
     .catch(() => {
-      throw new Error(`${id} never showed the expected ${property}; it showed: ${JSON.stringify(last)}`);
+      throw new Error(
+        last === null
+          ? `${id} never appeared`
+          : `${id} never showed the expected ${property}; it showed: ${JSON.stringify(last)}`,
+      );
     });
-  return last;
+  return last ?? "";
+}
+
+/** Waits until the panel's canvas shows a painted frame (input is mapped through it). */
+export async function waitForPaint(driver: WebDriver, timeout = 20_000): Promise<void> {
+  await driver.wait(
+    () =>
+      driver.executeScript<boolean>(
+        `const c = document.querySelector('[data-testid="screen"]'); return !!c && !c.hidden && c.width > 0;`,
+      ),
+    timeout,
+    "the panel never painted a frame",
+  );
+}
+
+/**
+ * Clicks the first element matching `css`, looking it up again if the UI rebuilt it
+ * between the lookup and the click (lists are re-rendered as events come).
+ */
+export async function clickFresh(driver: WebDriver, css: string, timeout = 10_000): Promise<void> {
+  let lastError: unknown = null;
+  await driver
+    .wait(async () => {
+      try {
+        await (await driver.findElement(By.css(css))).click();
+        return true;
+      } catch (error) {
+        const name = (error as Error).name;
+        if (name !== "StaleElementReferenceError" && name !== "NoSuchElementError") throw error;
+        lastError = error;
+        return false;
+      }
+    }, timeout)
+    .catch((error) => {
+      throw new Error(`could not click ${css}: ${String(lastError ?? error)}`);
+    });
 }

@@ -5,7 +5,7 @@ export async function eventually<T>(
   read: () => Promise<T>,
   ok: (value: T) => boolean,
   what: string,
-  timeout = 10_000,
+  timeout = 30_000,
 ): Promise<T> {
   const end = Date.now() + timeout;
   let last = await read();

@@ -47,7 +47,11 @@ export class Painter {
     this.waiting = null;
     this.natural = { width: 0, height: 0 };
     this.deviceWidth = 0;
-    this.canvas.getContext("2d")?.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    // An empty canvas until the next frame: the panel shows the canvas only once it holds one.
+    this.canvas.width = 0;
+    this.canvas.height = 0;
+    this.canvas.style.removeProperty("width");
+    this.canvas.style.removeProperty("height");
   }
 
   private async drain(): Promise<void> {

@@ -57,6 +57,17 @@ describe("what the panel says in each state", () => {
     expect(el.message.hidden, "nothing covers a live page").toBe(true);
   });
 
+  it("shows the canvas only once it holds a frame", () => {
+    const el = elements();
+    const live = { session: agent, state: { state: "live", port: 4000 } as AttachState, page: { title: "", url: "", tabs: [] } };
+    el.screen.width = 0;
+    renderAttach(el, live, { retry: vi.fn() });
+    expect(el.screen.hidden, "no empty canvas before the first frame").toBe(true);
+    el.screen.width = 800;
+    renderAttach(el, live, { retry: vi.fn() });
+    expect(el.screen.hidden, "the frame, once painted").toBe(false);
+  });
+
   it("offers Retry only where retrying makes sense, and retries this session", () => {
     const error = { code: "enable_failed", message: "agent-browser could not turn streaming on", retryable: true };
     const retryable = show({ state: "failed", error });
