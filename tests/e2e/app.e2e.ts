@@ -40,11 +40,11 @@ describe("the window", () => {
     killDaemon(later);
     const text = await waitForText(
       app.driver,
-      "sessions",
+      "sessions-current",
       (t) => /e2e-later\s*Stale/.test(t),
       20_000,
     );
-    expect(text, "a killed daemon is shown as stale, with the reason").toContain("not running");
+    expect(text, "a killed daemon stays in its workspace's list as stale, with the reason").toContain("not running");
   });
 
   it("resizes the split by dragging the handle, and keeps the panel on the right", async () => {

@@ -224,14 +224,19 @@ async fn the_watch_knows_new_sessions_within_250ms_and_dead_ones_within_2s() {
         "a killed daemon is known within 2 s (took {lag:?})"
     );
     let report = Report::for_workspace(&ws, watch.current().as_ref().clone());
-    assert!(
-        report.current.is_empty(),
-        "a dead daemon has no cwd, so it no longer counts as the workspace's"
-    );
     assert_eq!(
-        report.other.len(),
-        1,
-        "it is listed with the others, as stale"
+        report.current.iter().map(|s| s.status).collect::<Vec<_>>(),
+        [SessionStatus::Stale],
+        "a daemon the watch saw alive stays in its workspace once dead, as stale"
+    );
+    assert!(
+        report.auto_attach_candidate().is_none(),
+        "and a stale session is never a candidate"
+    );
+    let fresh = Report::for_workspace(&ws, sb.discovery().scan());
+    assert!(
+        fresh.current.is_empty() && fresh.other.len() == 1,
+        "a discovery that never saw it alive has no cwd for it: it is with the others"
     );
 }
 

@@ -18,6 +18,7 @@
 pub mod process;
 pub mod watch;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -170,6 +171,7 @@ pub fn belongs_to(cwd: &Path, workspace: &Path) -> bool {
 pub struct Discovery {
     env: SocketDirEnv,
     table: Box<dyn ProcessTable + Send + Sync>,
+    last_seen: LastSeen,
 }
 
 impl Discovery {
@@ -182,7 +184,11 @@ impl Discovery {
     }
 
     pub fn with(env: SocketDirEnv, table: Box<dyn ProcessTable + Send + Sync>) -> Self {
-        Self { env, table }
+        Self {
+            env,
+            table,
+            last_seen: LastSeen::default(),
+        }
     }
 
     /// The base directories scanned, in precedence order.
@@ -198,13 +204,47 @@ impl Discovery {
             .collect();
         let pids: Vec<u32> = files.iter().filter_map(|f| f.pid.clone().ok()).collect();
         let procs = self.table.inspect(&pids);
-        files
+        let mut sessions: Vec<Session> = files
             .into_iter()
             .map(|f| {
                 let info = f.pid.as_ref().ok().and_then(|pid| procs.get(pid));
                 classify(f, info)
             })
-            .collect()
+            .collect();
+        self.last_seen.apply(&mut sessions);
+        sessions
+    }
+}
+
+/// Where each daemon ran while it was alive, so that a session whose daemon dies stays
+/// with its workspace (as stale, saying why) instead of moving to "left behind": a dead
+/// process has no cwd to read. Keyed by session id and pid, so a session started again
+/// under the same name is never mistaken for the old one.
+#[derive(Debug, Default)]
+struct LastSeen(HashMap<(String, u32), (PathBuf, Option<u64>)>);
+
+impl LastSeen {
+    /// Records the live sessions of a scan, fills in the cwd of the stale ones seen alive
+    /// before, and forgets sessions whose files are gone.
+    fn apply(&mut self, sessions: &mut [Session]) {
+        self.0
+            .retain(|(id, pid), _| sessions.iter().any(|s| &s.id == id && s.pid == Some(*pid)));
+        for s in sessions.iter_mut() {
+            let Some(pid) = s.pid else { continue };
+            let key = (s.id.clone(), pid);
+            match (&s.cwd, s.is_alive()) {
+                (Some(cwd), true) => {
+                    self.0.insert(key, (cwd.clone(), s.started_at));
+                }
+                (None, false) => {
+                    if let Some((cwd, started_at)) = self.0.get(&key) {
+                        s.cwd = Some(cwd.clone());
+                        s.started_at = *started_at;
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 }
 
@@ -319,6 +359,44 @@ mod tests {
             pick(&report, Some("chosen")).as_deref(),
             Some("newest"),
             "a stale chosen session is never attached"
+        );
+    }
+
+    #[test]
+    fn a_session_whose_daemon_dies_stays_with_its_workspace() {
+        let mut seen = LastSeen::default();
+        let mut alive = vec![classify(
+            files("demo", Ok(7), Some(4000)),
+            Some(&daemon("demo", "/ws")),
+        )];
+        seen.apply(&mut alive);
+        let mut dead = vec![classify(files("demo", Ok(7), Some(4000)), None)];
+        seen.apply(&mut dead);
+        assert_eq!(dead[0].status, SessionStatus::Stale);
+        assert_eq!(
+            dead[0].cwd.as_deref(),
+            Some(Path::new("/ws")),
+            "a daemon seen alive keeps the cwd it ran in once it is gone"
+        );
+        let report = Report::for_workspace(Path::new("/ws"), dead.clone());
+        assert_eq!(report.current.len(), 1, "so it is listed in its workspace");
+        assert!(
+            report.auto_attach_candidate().is_none(),
+            "and is still never attached"
+        );
+
+        let mut restarted = vec![classify(files("demo", Ok(8), None), None)];
+        seen.apply(&mut restarted);
+        assert_eq!(
+            restarted[0].cwd, None,
+            "another pid under the same name is not the daemon that was seen"
+        );
+        seen.apply(&mut []);
+        let mut again = vec![classify(files("demo", Ok(7), None), None)];
+        seen.apply(&mut again);
+        assert_eq!(
+            again[0].cwd, None,
+            "a session whose files went away is forgotten"
         );
     }
 
