@@ -152,8 +152,10 @@ async fn the_daemon_sends_the_next_frame_only_after_the_consumers_ack() {
     })
     .await;
     let acked = attachment.stats().frames - before;
+    // Relative, not absolute: how many frames a loaded machine's Chromium paints in 3 s
+    // varies; what acking changes is that the frames flow at all.
     assert!(
-        acked >= 15 && acked > 4 * unacked.max(1),
+        acked > 4 * unacked.max(1),
         "acking lets the frames flow: {acked} in 3 s against {unacked} without acks"
     );
     let shown = attachment.shown_stats();

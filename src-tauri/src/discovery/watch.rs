@@ -35,6 +35,10 @@ pub struct WatchOptions {
     pub liveness_interval: Duration,
     /// How long to wait for a burst of file events to settle before rescanning.
     pub debounce: Duration,
+    /// When to scan once more after a burst of file events. A directory created under
+    /// a recursive watch is watched only once the watcher's thread has seen it, and a
+    /// file written in it before then makes no event; the second look finds it.
+    pub recheck: Duration,
 }
 
 impl Default for WatchOptions {
@@ -42,6 +46,7 @@ impl Default for WatchOptions {
         Self {
             liveness_interval: Duration::from_secs(1),
             debounce: Duration::from_millis(20),
+            recheck: Duration::from_millis(150),
         }
     }
 }
@@ -103,6 +108,9 @@ async fn run(
     }
     let mut tick = tokio::time::interval(options.liveness_interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let recheck = tokio::time::sleep(Duration::ZERO);
+    tokio::pin!(recheck);
+    let mut recheck_due = false;
     loop {
         tokio::select! {
             event = events.recv() => {
@@ -111,7 +119,10 @@ async fn run(
                 }
                 tokio::time::sleep(options.debounce).await;
                 while events.try_recv().is_ok() {}
+                recheck.as_mut().reset(tokio::time::Instant::now() + options.recheck);
+                recheck_due = true;
             }
+            _ = &mut recheck, if recheck_due => recheck_due = false,
             _ = tick.tick() => {}
         }
         if let Some(w) = watcher.as_mut() {
