@@ -24,6 +24,7 @@ use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
 use ts_rs::TS;
 
+use crate::activity::AgentCommand;
 use crate::agent_browser::cli::{AgentBrowserCli, CliError};
 use crate::agent_browser::protocol::{self, ClientMessage, Input, ServerMessage, Tab};
 use crate::discovery::{Discovery, Session, SessionStatus};
@@ -83,6 +84,8 @@ pub struct PageInfo {
     pub title: String,
     pub url: String,
     pub tabs: Vec<Tab>,
+    /// The command the daemon was given last, and how it went.
+    pub agent: Option<AgentCommand>,
 }
 
 /// Who acks frames to the daemon.
@@ -504,6 +507,20 @@ impl Task {
             }
             Ok(ServerMessage::Url(url)) => {
                 self.page.send_modify(|page| page.url = url.url);
+                None
+            }
+            Ok(ServerMessage::Command(command)) => {
+                if let Some(started) = AgentCommand::started(&command) {
+                    self.page.send_modify(|page| page.agent = Some(started));
+                }
+                None
+            }
+            Ok(ServerMessage::Result(result)) => {
+                self.page.send_if_modified(|page| {
+                    page.agent
+                        .as_mut()
+                        .is_some_and(|agent| agent.finish(&result))
+                });
                 None
             }
             Ok(_) => None,

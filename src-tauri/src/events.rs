@@ -240,6 +240,8 @@ mod tests {
             binding::<crate::error::UiError>(),
             binding::<AttachState>(),
             binding::<PageInfo>(),
+            binding::<crate::activity::AgentCommand>(),
+            binding::<crate::activity::Outcome>(),
         ];
         let mut names = String::from(
             "// Generated from src-tauri/src/events.rs by `cargo test`. Do not edit.\n\n",

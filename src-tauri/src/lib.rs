@@ -17,6 +17,7 @@
 //! Only the shell modules use Tauri types, so the core is tested and benchmarked
 //! without a window.
 
+pub mod activity;
 pub mod agent_browser;
 pub mod args;
 pub mod attach;

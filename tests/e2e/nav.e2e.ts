@@ -94,4 +94,12 @@ describe("the toolbar and tabs", () => {
     await clickFresh(app.driver, 'div[data-testid="tab"]:last-of-type [data-testid="tab-close"]');
     await app.driver.wait(async () => (await tabCount()) === 1, 10_000, "the closed tab stayed in the strip");
   });
+
+  it("says what the agent asked the browser to do, and how it went", async () => {
+    await agentBrowser(session, "open", ABOUT_PAGE);
+    const shown = await waitForText(app.driver, "agent-activity", (t) => t.includes("navigate") && t.includes("about.html") && t.startsWith("✓"), 20_000);
+    expect(shown, "the command and its URL, marked done").toContain(ABOUT_PAGE);
+    await agentBrowser(session, "open", "file:///nonexistent/porthole-missing.html").catch(() => undefined);
+    await waitForText(app.driver, "agent-activity", (t) => t.startsWith("✗") && t.includes("porthole-missing.html"), 20_000);
+  });
 });

@@ -453,6 +453,73 @@ async fn input_reaches_the_page_only_while_live() {
     );
 }
 
+/// Waits until the attachment's last agent command satisfies `ok`.
+async fn wait_agent(
+    attachment: &Attachment,
+    what: &str,
+    ok: impl Fn(&porthole::activity::AgentCommand) -> bool,
+) -> porthole::activity::AgentCommand {
+    let mut page = attachment.page();
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if let Some(agent) = page.borrow_and_update().agent.clone().filter(|a| ok(a)) {
+                return agent;
+            }
+            page.changed().await.expect("the attachment runs");
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{what}; last seen: {:?}", attachment.page().borrow().agent))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_agents_commands_are_shown_with_how_they_ended() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    sb.start("busy", &ws);
+    let session = find(&sb.report(&ws), "busy").clone();
+    let attachment = Attachment::start(session, sb.discovery(), Ok(cli()), options());
+    wait_state(&attachment, "live", Duration::from_secs(15), |s| {
+        matches!(s, AttachState::Live { .. })
+    })
+    .await;
+
+    let page = input_page();
+    assert!(sb.agent("busy", &["open", &page]).status.success());
+    let navigate = wait_agent(&attachment, "the agent's open is shown, done", |a| {
+        a.action == "navigate" && a.outcome.is_some()
+    })
+    .await;
+    assert_eq!(
+        navigate.target.as_deref(),
+        Some(page.as_str()),
+        "with its URL"
+    );
+    assert!(navigate.navigation, "as a page load");
+    assert_eq!(navigate.outcome.map(|o| o.success), Some(true), "and done");
+
+    assert!(sb.agent("busy", &["click", "#pad"]).status.success());
+    let click = wait_agent(&attachment, "the agent's click is shown, done", |a| {
+        a.action == "click" && a.outcome.is_some()
+    })
+    .await;
+    assert_eq!(click.target.as_deref(), Some("#pad"), "with its selector");
+    assert!(!click.navigation);
+    assert_eq!(click.outcome.map(|o| o.success), Some(true), "and done");
+
+    let missing = "file:///nonexistent/porthole-missing.html";
+    let _ = sb.agent("busy", &["open", missing]);
+    let failed = wait_agent(&attachment, "a failed open is shown as failed", |a| {
+        a.target.as_deref() == Some(missing) && a.outcome.is_some()
+    })
+    .await;
+    assert_eq!(
+        failed.outcome.map(|o| o.success),
+        Some(false),
+        "the daemon said it failed, and so does the panel"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_frame_on_screen_saves_as_png_and_webp() {
     let mut sb = Sandbox::new();

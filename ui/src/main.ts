@@ -48,6 +48,7 @@ async function boot(): Promise<void> {
   const panel: PanelElements = {
     session: byTestId("panel-session"),
     title: byTestId("page-title"),
+    activity: byTestId("agent-activity"),
     readout: byTestId("readout"),
     badge: byTestId("panel-badge"),
     screen: byTestId<HTMLCanvasElement>("screen"),

@@ -21,8 +21,8 @@ pub enum ServerMessage {
     Tabs(TabsMessage),
     Url(UrlMessage),
     Console(serde_json::Value),
-    Command(serde_json::Value),
-    Result(serde_json::Value),
+    Command(CommandMessage),
+    Result(ResultMessage),
     PageError(serde_json::Value),
     Error(serde_json::Value),
     #[serde(other)]
@@ -104,6 +104,46 @@ pub struct Tab {
 pub struct UrlMessage {
     #[serde(default)]
     pub url: String,
+}
+
+/// A command the daemon was given through its CLI (by the agent, or by Porthole's own
+/// toolbar): `{"type":"command","action":"navigate","id":"r372357","params":{...}}`.
+/// Every CLI call is preceded by a `launch` command, which says nothing of the page.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CommandMessage {
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub params: serde_json::Value,
+}
+
+/// How a command ended: `{"type":"result","action":"navigate","id":"r372357",
+/// "data":{...},"success":false,"duration_ms":53,...}`, with the command's `id`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ResultMessage {
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub success: Option<bool>,
+    /// What the command returned; `null` when it failed.
+    #[serde(default)]
+    pub data: Option<serde_json::Value>,
+    #[serde(default)]
+    pub duration_ms: Option<f64>,
+}
+
+impl ResultMessage {
+    /// Whether the command worked. agent-browser 0.41.2 sends `"success":false` for
+    /// every command, failed or not (checked on the wire); what tells them apart is
+    /// `data`, which a failed command leaves `null`. A daemon that says `true` is
+    /// believed.
+    pub fn succeeded(&self) -> bool {
+        self.success == Some(true) || self.data.as_ref().is_some_and(|d| !d.is_null())
+    }
 }
 
 /// A message to the daemon.
@@ -241,6 +281,34 @@ mod tests {
             None,
             "a zero timestamp is no capture time"
         );
+    }
+
+    #[test]
+    fn parses_the_commands_the_daemon_is_given_and_their_results() {
+        // As agent-browser 0.41.2 sends them for `agent-browser open URL`.
+        let command = r#"{"action":"navigate","id":"r372357","params":{"action":"navigate","id":"r372357","url":"file:///tmp/about.html"},"timestamp":1795422032375,"type":"command"}"#;
+        let ServerMessage::Command(command) = parse(command).expect("a command") else {
+            panic!("the command type is recognised");
+        };
+        assert_eq!(command.action, "navigate");
+        assert_eq!(command.id, "r372357");
+        assert_eq!(command.params["url"], "file:///tmp/about.html");
+        let failed = r#"{"action":"navigate","data":null,"duration_ms":53,"id":"r372357","success":false,"timestamp":1795422032429,"type":"result"}"#;
+        let ServerMessage::Result(failed) = parse(failed).expect("a result") else {
+            panic!("the result type is recognised");
+        };
+        assert_eq!(
+            (failed.id.as_str(), failed.duration_ms),
+            ("r372357", Some(53.0)),
+            "a result names its command and how long it took"
+        );
+        assert!(!failed.succeeded(), "no data: the command failed");
+        // 0.41.2 says `"success":false` of a command that worked, too.
+        let worked = r##"{"action":"click","data":{"clicked":"#pad"},"duration_ms":20,"id":"r70891","success":false,"timestamp":1795422203095,"type":"result"}"##;
+        let ServerMessage::Result(worked) = parse(worked).expect("a result") else {
+            panic!("the result type is recognised");
+        };
+        assert!(worked.succeeded(), "data returned: the command worked");
     }
 
     #[test]

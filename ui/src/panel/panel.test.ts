@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AttachState } from "../generated/AttachState";
 import { session } from "../testing/session";
-import { renderAttach, renderIdle, type PanelElements } from "./panel";
+import { renderAttach, renderIdle, setActivity, type PanelElements } from "./panel";
 
 const agent = session({ name: "agent" });
 
@@ -10,6 +10,7 @@ function elements(): PanelElements {
   return {
     session: make(),
     title: make(),
+    activity: make(),
     readout: make(),
     badge: make(),
     screen: document.body.appendChild(document.createElement("canvas")),
@@ -19,7 +20,7 @@ function elements(): PanelElements {
 
 function show(state: AttachState, retry = vi.fn()) {
   const el = elements();
-  renderAttach(el, { session: agent, state, page: { title: "", url: "", tabs: [] } }, { retry }, 1_000);
+  renderAttach(el, { session: agent, state, page: { title: "", url: "", tabs: [], agent: null } }, { retry }, 1_000);
   return { el, retry, heading: el.message.querySelector("h2")?.textContent ?? "", body: el.message.querySelector("p")?.textContent ?? "" };
 }
 
@@ -59,7 +60,7 @@ describe("what the panel says in each state", () => {
 
   it("shows the canvas only once it holds a frame", () => {
     const el = elements();
-    const live = { session: agent, state: { state: "live", port: 4000 } as AttachState, page: { title: "", url: "", tabs: [] } };
+    const live = { session: agent, state: { state: "live", port: 4000 } as AttachState, page: { title: "", url: "", tabs: [], agent: null } };
     el.screen.width = 0;
     renderAttach(el, live, { retry: vi.fn() });
     expect(el.screen.hidden, "no empty canvas before the first frame").toBe(true);
@@ -90,5 +91,32 @@ describe("what the panel says in each state", () => {
     expect(el.message.textContent, "and where it looks").toContain("/ws");
     renderIdle(el, { workspace: "/ws", current: [agent], other: [] });
     expect(el.message.textContent).toContain("Choose a session");
+  });
+});
+
+describe("what the agent is doing, beside the page title", () => {
+  const el = () => document.body.appendChild(document.createElement("span"));
+  const navigate = { id: "r1", action: "navigate", target: "https://a.test/", navigation: true, outcome: null };
+
+  it("shows the command while it runs, then how it ended", () => {
+    const span = el();
+    setActivity(span, navigate);
+    expect(span.hidden).toBe(false);
+    expect(span.textContent, "what, on what, and that it runs").toBe("navigate https://a.test/…");
+    expect(span.dataset.outcome).toBe("running");
+    setActivity(span, { ...navigate, outcome: { success: true, durationMs: 53 } });
+    expect(span.textContent).toBe("✓ navigate https://a.test/");
+    expect(span.title, "how long it took").toContain("53 ms");
+    setActivity(span, { ...navigate, outcome: { success: false, durationMs: null } });
+    expect(span.dataset.outcome, "a failure is marked as one").toBe("failed");
+    expect(span.textContent).toBe("✗ navigate https://a.test/");
+  });
+
+  it("names the action alone when it has no target, and hides when there is none", () => {
+    const span = el();
+    setActivity(span, { ...navigate, action: "type", target: null, navigation: false });
+    expect(span.textContent).toBe("type…");
+    setActivity(span, null);
+    expect(span.hidden, "nothing to say before the agent's first command").toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 // The Browser panel: what it says in each state of the attachment, the header (session,
 // page title and URL, a live readout, the status badge), and the canvas the painter
 // draws on.
+import type { AgentCommand } from "../generated/AgentCommand";
 import type { AttachEvent } from "../generated/AttachEvent";
 import type { AttachState } from "../generated/AttachState";
 import type { PageInfo } from "../generated/PageInfo";
@@ -9,6 +10,8 @@ import type { Report } from "../ipc";
 export interface PanelElements {
   session: HTMLElement;
   title: HTMLElement;
+  /** What the agent asked the browser to do last. */
+  activity: HTMLElement;
   readout: HTMLElement;
   badge: HTMLElement;
   screen: HTMLCanvasElement;
@@ -108,6 +111,30 @@ function setBadge(el: PanelElements, state: keyof typeof BADGE): void {
 function setPage(el: PanelElements, page: PageInfo | null): void {
   el.title.textContent = page?.title ?? "";
   el.title.title = page?.url ?? "";
+  setActivity(el.activity, page?.agent ?? null);
+}
+
+/**
+ * The agent's last command, beside the page title: "navigate https://…" while it runs,
+ * then marked done or failed. A person sees why the page changed.
+ */
+export function setActivity(el: HTMLElement, agent: AgentCommand | null): void {
+  el.hidden = agent === null;
+  if (!agent) {
+    el.textContent = "";
+    delete el.dataset.outcome;
+    return;
+  }
+  const what = agent.target ? `${agent.action} ${agent.target}` : agent.action;
+  const outcome = agent.outcome === null ? "running" : agent.outcome.success ? "done" : "failed";
+  el.dataset.outcome = outcome;
+  const mark = { running: "…", done: "✓", failed: "✗" }[outcome];
+  el.textContent = outcome === "running" ? `${what}${mark}` : `${mark} ${what}`;
+  const took = agent.outcome?.durationMs;
+  el.title =
+    outcome === "running"
+      ? `The agent asked for: ${what}`
+      : `The agent asked for: ${what} (${outcome === "failed" ? "it failed" : "done"}${took == null ? "" : `, ${Math.round(took)} ms`})`;
 }
 
 function message(el: PanelElements, title: string, body: string, kind: "center" | "banner" = "center"): void {

@@ -36,7 +36,10 @@ export interface ToolbarActions {
 }
 
 export class Toolbar {
+  /** The person's own navigations under way. */
   private pending = 0;
+  /** A navigation the agent asked for is under way. */
+  private agentLoading = false;
   private page: PageInfo | null = null;
 
   constructor(
@@ -86,6 +89,8 @@ export class Toolbar {
   /** Follows the page: its URL (unless the person is typing one) and its tabs. */
   render(page: PageInfo | null): void {
     this.page = page;
+    this.agentLoading = page?.agent?.navigation === true && page.agent.outcome === null;
+    this.showLoading();
     if (document.activeElement !== this.el.url) this.el.url.value = page?.url ?? "";
     this.renderTabs(page?.tabs ?? []);
     this.setEnabled(this.actions.enabled());
@@ -104,15 +109,19 @@ export class Toolbar {
   private run(action: NavAction): void {
     if (!this.actions.enabled()) return;
     this.pending++;
-    this.el.loading.hidden = false;
+    this.showLoading();
     this.el.notice.hidden = true;
     this.actions
       .navigate(action)
       .catch((error) => this.showError(error))
       .finally(() => {
         this.pending--;
-        this.el.loading.hidden = this.pending === 0;
+        this.showLoading();
       });
+  }
+
+  private showLoading(): void {
+    this.el.loading.hidden = this.pending === 0 && !this.agentLoading;
   }
 
   private showError(error: unknown): void {
