@@ -5,6 +5,8 @@
 //! person watching the panel sees a page change; this says why ("navigate
 //! https://…", "click #submit") and whether it worked. [`AgentCommand::started`] turns
 //! a command into what the panel shows, [`AgentCommand::finish`] applies its result.
+//! The stream does not say who gave a command: the person's toolbar actions go through
+//! the same CLI and show here too.
 //!
 //! Typed text is never shown: for `fill` or `type` the panel names the field, not the
 //! value, which may be a password.

@@ -115,8 +115,9 @@ function setPage(el: PanelElements, page: PageInfo | null): void {
 }
 
 /**
- * The agent's last command, beside the page title: "navigate https://…" while it runs,
- * then marked done or failed. A person sees why the page changed.
+ * The last command the session's browser was given (by the agent, or by the person from
+ * the toolbar: the stream does not say who), beside the page title: "navigate https://…"
+ * while it runs, then marked done or failed. A person sees why the page changed.
  */
 export function setActivity(el: HTMLElement, agent: AgentCommand | null): void {
   el.hidden = agent === null;
@@ -133,8 +134,8 @@ export function setActivity(el: HTMLElement, agent: AgentCommand | null): void {
   const took = agent.outcome?.durationMs;
   el.title =
     outcome === "running"
-      ? `The agent asked for: ${what}`
-      : `The agent asked for: ${what} (${outcome === "failed" ? "it failed" : "done"}${took == null ? "" : `, ${Math.round(took)} ms`})`;
+      ? `The browser's last command, running: ${what}`
+      : `The browser's last command: ${what} (${outcome === "failed" ? "it failed" : "done"}${took == null ? "" : `, ${Math.round(took)} ms`})`;
 }
 
 function message(el: PanelElements, title: string, body: string, kind: "center" | "banner" = "center"): void {
