@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeAll, killDaemon, pidOf, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
+import { agentBrowser, closeAll, killDaemon, pidOf, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
 import { byTestId, launchOn, waitForText, type App } from "../support/driver";
 
 const box = sandbox("e2e");
@@ -110,6 +110,11 @@ describe("the window", () => {
     const path = screenshot as string;
     await app.driver.manage().window().setRect({ width: 1280, height: 760 });
     await waitForText(app.driver, "sessions-current", (t) => t.includes("e2e-demo"));
+    // The agent at work: its last command shows beside the page title.
+    await agentBrowser(demo, "fill", "#name", "Ada");
+    await waitForText(app.driver, "agent-activity", (t) => t.startsWith("✓ fill"), 20_000);
+    // The result comes before the frame that shows the filled field; let a few paint.
+    await new Promise((r) => setTimeout(r, 1_000));
     const png = await app.driver.takeScreenshot();
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, Buffer.from(png, "base64"));
