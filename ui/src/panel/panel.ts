@@ -10,7 +10,7 @@ import type { Report } from "../ipc";
 export interface PanelElements {
   session: HTMLElement;
   title: HTMLElement;
-  /** What the agent asked the browser to do last. */
+  /** The last command the browser was given, and how it went. */
   activity: HTMLElement;
   readout: HTMLElement;
   badge: HTMLElement;

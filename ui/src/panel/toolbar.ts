@@ -38,8 +38,6 @@ export interface ToolbarActions {
 export class Toolbar {
   /** The person's own navigations under way. */
   private pending = 0;
-  /** A navigation the agent asked for is under way. */
-  private agentLoading = false;
   private page: PageInfo | null = null;
 
   constructor(
@@ -89,7 +87,6 @@ export class Toolbar {
   /** Follows the page: its URL (unless the person is typing one) and its tabs. */
   render(page: PageInfo | null): void {
     this.page = page;
-    this.agentLoading = page?.agent?.navigation === true && page.agent.outcome === null;
     this.showLoading();
     if (document.activeElement !== this.el.url) this.el.url.value = page?.url ?? "";
     this.renderTabs(page?.tabs ?? []);
@@ -120,8 +117,11 @@ export class Toolbar {
       });
   }
 
+  /** Loading while the person's navigation runs, or one the page's last command started. */
   private showLoading(): void {
-    this.el.loading.hidden = this.pending === 0 && !this.agentLoading;
+    const agent = this.page?.agent;
+    const commandLoading = agent?.navigation === true && agent.outcome === null;
+    this.el.loading.hidden = this.pending === 0 && !commandLoading;
   }
 
   private showError(error: unknown): void {
