@@ -44,6 +44,18 @@ async fn wait_state(
     result.unwrap_or_else(|_| panic!("the attachment was never {what}; it is {:?}", *rx.borrow()))
 }
 
+/// Waits until the attachment is Live, returning its stream port.
+async fn wait_live(attachment: &Attachment, what: &str, timeout: Duration) -> u16 {
+    match wait_state(attachment, what, timeout, |s| {
+        matches!(s, AttachState::Live { .. })
+    })
+    .await
+    {
+        AttachState::Live { port } => port,
+        _ => unreachable!("wait_state returns only a state that passed the check"),
+    }
+}
+
 /// Collects `n` frames.
 async fn frames(attachment: &Attachment, n: usize) -> Vec<Arc<Frame>> {
     let mut rx = attachment.frames();
@@ -68,10 +80,7 @@ async fn frames_are_jpegs_of_the_pages_own_viewport() {
     sb.start("anim", &ws);
     let session = find(&sb.report(&ws), "anim").clone();
     let attachment = Attachment::start(session, sb.discovery(), Ok(cli()), options());
-    wait_state(&attachment, "live", Duration::from_secs(15), |s| {
-        matches!(s, AttachState::Live { .. })
-    })
-    .await;
+    wait_live(&attachment, "live", Duration::from_secs(15)).await;
     let out = sb.agent("anim", &["eval", "`${innerWidth}x${innerHeight}`"]);
     let text = String::from_utf8_lossy(&out.stdout);
     let (vw, vh) = text
@@ -124,10 +133,7 @@ async fn the_daemon_sends_the_next_frame_only_after_the_consumers_ack() {
         ..AttachOptions::default()
     };
     let attachment = Attachment::start(session, sb.discovery(), Ok(cli()), options);
-    wait_state(&attachment, "live", Duration::from_secs(15), |s| {
-        matches!(s, AttachState::Live { .. })
-    })
-    .await;
+    wait_live(&attachment, "live", Duration::from_secs(15)).await;
 
     // A consumer that never acks: the animated page could send 60 frames a second, but
     // only the ack timeout lets another through.
@@ -173,14 +179,7 @@ async fn a_stream_turned_off_is_turned_on_again_and_followed_to_its_new_port() {
     sb.start("flaky", &ws);
     let session = find(&sb.report(&ws), "flaky").clone();
     let attachment = Attachment::start(session, sb.discovery(), Ok(cli()), options());
-    let AttachState::Live { port: first } =
-        wait_state(&attachment, "live", Duration::from_secs(15), |s| {
-            matches!(s, AttachState::Live { .. })
-        })
-        .await
-    else {
-        unreachable!()
-    };
+    let first = wait_live(&attachment, "live", Duration::from_secs(15)).await;
     let out = sb.agent("flaky", &["stream", "disable"]);
     assert!(out.status.success(), "stream disable: {out:?}");
     wait_state(&attachment, "reconnecting", Duration::from_secs(5), |s| {
@@ -190,14 +189,7 @@ async fn a_stream_turned_off_is_turned_on_again_and_followed_to_its_new_port() {
         )
     })
     .await;
-    let AttachState::Live { port: second } =
-        wait_state(&attachment, "live again", Duration::from_secs(20), |s| {
-            matches!(s, AttachState::Live { .. })
-        })
-        .await
-    else {
-        unreachable!()
-    };
+    let second = wait_live(&attachment, "live again", Duration::from_secs(20)).await;
     assert!(
         attachment.enabled_stream(),
         "Porthole turned the stream back on"
@@ -429,10 +421,7 @@ async fn input_reaches_the_page_only_while_live() {
             .is_err(),
         "input before the page is live is refused, not queued"
     );
-    wait_state(&attachment, "live", Duration::from_secs(15), |s| {
-        matches!(s, AttachState::Live { .. })
-    })
-    .await;
+    wait_live(&attachment, "live", Duration::from_secs(15)).await;
     for kind in [MouseEventType::MousePressed, MouseEventType::MouseReleased] {
         attachment
             .send_input(click(kind, 300.0, 180.0))
@@ -479,10 +468,7 @@ async fn the_agents_commands_are_shown_with_how_they_ended() {
     sb.start("busy", &ws);
     let session = find(&sb.report(&ws), "busy").clone();
     let attachment = Attachment::start(session, sb.discovery(), Ok(cli()), options());
-    wait_state(&attachment, "live", Duration::from_secs(15), |s| {
-        matches!(s, AttachState::Live { .. })
-    })
-    .await;
+    wait_live(&attachment, "live", Duration::from_secs(15)).await;
 
     let page = input_page();
     assert!(sb.agent("busy", &["open", &page]).status.success());
@@ -565,10 +551,7 @@ async fn an_older_daemon_is_shown_live_without_being_restarted() {
     let daemons = sb.daemons();
     let session = find(&sb.report(&ws), "elder").clone();
     let attachment = Attachment::start(session.clone(), sb.discovery(), Ok(cli()), options());
-    wait_state(&attachment, "live", Duration::from_secs(20), |s| {
-        matches!(s, AttachState::Live { .. })
-    })
-    .await;
+    wait_live(&attachment, "live", Duration::from_secs(20)).await;
     frames(&attachment, 2).await;
     assert!(attachment.enabled_stream(), "Porthole turned its stream on");
     assert_eq!(
