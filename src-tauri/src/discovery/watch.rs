@@ -4,7 +4,9 @@
 //! milliseconds, so a session the agent starts is known at once. A daemon killed with
 //! SIGKILL removes nothing, so a cheap liveness tick (one second by default) rescans too.
 //! A socket directory that does not exist yet is watched through its nearest existing
-//! parent, and watched itself from the moment it appears.
+//! parent, and watched itself from the moment it appears. A file written in a directory
+//! before the watcher has picked that directory up makes no event, so each burst of
+//! events is followed by one more scan shortly after.
 //!
 //! ```no_run
 //! # async fn demo() {
