@@ -4,7 +4,7 @@
 //! frame rate, latency, bytes and what watching cost (CPU and peak RSS).
 //!
 //! `porthole sessions` prints what discovery sees; with `--ensure NAME` it makes that
-//! session's stream attachable through [`crate::stream_control::ensure_stream`], the same
+//! session's stream attachable through [`porthole_core::stream::ensure::ensure_stream`], the same
 //! call the window makes. Errors are printed as `{code, message, retryable}` with
 //! `--json`, as a sentence otherwise, and exit non-zero.
 
@@ -15,16 +15,17 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::agent_browser::cli::AgentBrowserCli;
 use crate::args::{SessionsArgs, WatchArgs};
-use crate::attach::{AckMode, AttachOptions, AttachState, Attachment};
-use crate::auto_attach::{self, Hold};
-use crate::discovery::{Discovery, Report, Session, SessionStatus};
-use crate::error::{Coded, UiError};
-use crate::frames::FrameSummary;
-use crate::resources::{Usage, UsageSummary};
-use crate::settings::SettingsStore;
-use crate::stream_control::ensure_stream;
+use porthole_core::agent_browser::cli::AgentBrowserCli;
+use porthole_core::desktop::auto_attach::{self, Hold};
+use porthole_core::desktop::settings::SettingsStore;
+use porthole_core::desktop::vocabulary;
+use porthole_core::discovery::{Discovery, Report, Session};
+use porthole_core::error::{Coded, ErrorCode, UiError};
+use porthole_core::resources::{Usage, UsageSummary};
+use porthole_core::stream::attachment::{AckMode, AttachOptions, AttachState, Attachment};
+use porthole_core::stream::ensure::ensure_stream;
+use porthole_core::stream::frames::FrameSummary;
 
 /// Exit code of a command that ran and failed.
 const EXIT_FAILED: u8 = 1;
@@ -34,7 +35,7 @@ pub async fn sessions(args: SessionsArgs) -> ExitCode {
     let workspace = workspace_or_cwd(args.workspace.as_deref());
     let mut discovery = match Discovery::new() {
         Ok(d) => d,
-        Err(e) => return fail(args.json, &process_table_error(e)),
+        Err(e) => return fail(args.json, &e.to_ui()),
     };
     let report = Report::for_workspace(&workspace, discovery.scan());
     let Some(name) = args.ensure else {
@@ -46,15 +47,11 @@ pub async fn sessions(args: SessionsArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     };
     let Some(session) = report.find(&name).cloned() else {
-        let error = UiError {
-            code: "session_not_found".into(),
-            message: format!(
-                "no agent-browser session named \"{name}\" was found (looked in {})",
-                join_paths(&discovery.base_dirs())
-            ),
-            retryable: false,
+        let error = HeadlessError::NoSuchSession {
+            name,
+            looked_in: join_paths(&discovery.base_dirs()),
         };
-        return fail(args.json, &error);
+        return fail(args.json, &error.to_ui());
     };
     let cli = AgentBrowserCli::locate(args.agent_browser.as_deref());
     match ensure_stream(&mut discovery, cli.as_ref(), &session).await {
@@ -108,7 +105,7 @@ pub async fn watch(args: WatchArgs) -> ExitCode {
     let workspace = workspace_or_cwd(args.workspace.as_deref());
     let mut discovery = match Discovery::new() {
         Ok(d) => d,
-        Err(e) => return fail(args.json, &process_table_error(e)),
+        Err(e) => return fail(args.json, &e.to_ui()),
     };
     let report = Report::for_workspace(&workspace, discovery.scan());
     // Without --session, the one the window would attach: the person's last choice
@@ -121,19 +118,14 @@ pub async fn watch(args: WatchArgs) -> ExitCode {
         None => auto_attach::decide(&report, chosen.as_deref(), None, &Hold::Free),
     };
     let Some(session) = session.cloned() else {
-        let message = match &args.session {
-            Some(name) => format!("no agent-browser session named \"{name}\" was found"),
-            None => format!(
-                "no live agent-browser session runs in {}",
-                report.workspace.display()
-            ),
+        let error = match &args.session {
+            Some(name) => HeadlessError::NoSuchSession {
+                name: name.clone(),
+                looked_in: join_paths(&discovery.base_dirs()),
+            },
+            None => HeadlessError::NoLiveSession(report.workspace.clone()),
         };
-        let error = UiError {
-            code: "session_not_found".into(),
-            message,
-            retryable: false,
-        };
-        return fail(args.json, &error);
+        return fail(args.json, &error.to_ui());
     };
     let options = AttachOptions {
         ack: AckMode::OnReceive,
@@ -213,10 +205,10 @@ async fn watch_until(attachment: &Attachment, args: &WatchArgs) -> Result<(), Ui
         let current = state.borrow_and_update().clone();
         let closed = state.has_changed().is_err();
         match current {
-            AttachState::Ended { reason, .. } => return Err(ended(&reason)),
+            AttachState::Ended { reason, .. } => return Err(HeadlessError::Ended(reason).to_ui()),
             AttachState::Failed { error } => return Err(error),
             _ if closed => {
-                return Err(ended("the attachment stopped"));
+                return Err(HeadlessError::Ended("the attachment stopped".into()).to_ui());
             }
             _ => {}
         }
@@ -224,11 +216,7 @@ async fn watch_until(attachment: &Attachment, args: &WatchArgs) -> Result<(), Ui
 }
 
 fn save_last_frame(attachment: &Attachment, path: &Path) -> Result<(), UiError> {
-    let failed = |message: String| UiError {
-        code: "save_frame".into(),
-        message,
-        retryable: false,
-    };
+    let failed = |message: String| HeadlessError::SaveFrame(message).to_ui();
     let frame = attachment
         .frames()
         .borrow()
@@ -240,11 +228,32 @@ fn save_last_frame(attachment: &Attachment, path: &Path) -> Result<(), UiError> 
     std::fs::write(path, jpeg).map_err(|e| failed(format!("cannot write {}: {e}", path.display())))
 }
 
-fn ended(reason: &str) -> UiError {
-    UiError {
-        code: "session_ended".into(),
-        message: format!("the session ended while it was watched: {reason}"),
-        retryable: false,
+/// Why a headless command could not do what it was asked.
+#[derive(Debug, thiserror::Error)]
+enum HeadlessError {
+    #[error("no agent-browser session named \"{name}\" was found (looked in {looked_in})")]
+    NoSuchSession { name: String, looked_in: String },
+    #[error("no live agent-browser session runs in {}", .0.display())]
+    NoLiveSession(PathBuf),
+    #[error("the session ended while it was watched: {0}")]
+    Ended(String),
+    #[error("{0}")]
+    SaveFrame(String),
+}
+
+impl Coded for HeadlessError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            HeadlessError::NoSuchSession { .. } | HeadlessError::NoLiveSession(_) => {
+                ErrorCode::SessionNotFound
+            }
+            HeadlessError::Ended(_) => ErrorCode::SessionEnded,
+            HeadlessError::SaveFrame(_) => ErrorCode::WriteFailed,
+        }
+    }
+
+    fn retryable(&self) -> bool {
+        false
     }
 }
 
@@ -252,14 +261,6 @@ fn workspace_or_cwd(dir: Option<&Path>) -> PathBuf {
     dir.map(Path::to_owned)
         .or_else(|| std::env::current_dir().ok())
         .unwrap_or_else(|| PathBuf::from("."))
-}
-
-fn process_table_error(e: sysinfo::Error) -> UiError {
-    UiError {
-        code: "process_table".into(),
-        message: format!("cannot read the process table: {e}"),
-        retryable: false,
-    }
 }
 
 fn fail(json: bool, error: &UiError) -> ExitCode {
@@ -287,7 +288,10 @@ fn join_paths(paths: &[PathBuf]) -> String {
 }
 
 fn print_table(report: &Report) {
-    println!("workspace {}", report.workspace.display());
+    println!(
+        "{}",
+        vocabulary::in_workspace(&report.workspace.display().to_string())
+    );
     if report.current.is_empty() {
         println!("  no agent-browser session runs in this workspace");
     }
@@ -298,10 +302,7 @@ fn print_table(report: &Report) {
     for s in &report.other {
         let cwd = s.cwd.as_deref();
         if last_cwd != Some(cwd) {
-            match cwd {
-                Some(dir) => println!("elsewhere {}", dir.display()),
-                None => println!("stale (daemon gone)"),
-            }
+            println!("{}", vocabulary::elsewhere(cwd));
             last_cwd = Some(cwd);
         }
         println!("  {}", line(s));
@@ -309,11 +310,7 @@ fn print_table(report: &Report) {
 }
 
 fn line(s: &Session) -> String {
-    let status = match s.status {
-        SessionStatus::Attachable => "attachable",
-        SessionStatus::MissingStream => "streaming off",
-        SessionStatus::Stale => "stale",
-    };
+    let status = s.status.label();
     let mut out = match &s.namespace {
         Some(ns) => format!("{ns}/{}", s.name),
         None => s.name.clone(),

@@ -1,54 +1,27 @@
-//! Porthole: a live window onto the browser a coding agent drives through agent-browser.
+//! Porthole's app: the window and the headless subcommands, a thin layer over
+//! [`porthole_core`], which knows nothing of Tauri.
 //!
-//! The crate is a thin Tauri shell over a core that knows nothing of Tauri:
-//!
-//! - core: [`agent_browser`] (session files, the typed CLI, the stream's HTTP side),
-//!   [`discovery`] (which sessions exist and whose they are, kept current by a watch),
-//!   [`stream_control`] (making a stream attachable), [`attach`] and [`frames`] (the
-//!   stream client and frame pump), [`navigation`] (toolbar and tabs through the CLI),
-//!   [`screenshot`] (saving the frame on screen), [`settings`] (what is remembered),
-//!   [`tray_menu`] (what the tray lists), [`auto_attach`] (what is attached by
-//!   itself), [`resources`] (CPU and memory, for the benchmarks), [`headless`] (the
-//!   subcommands),
-//!   [`error`], [`args`], [`logging`];
-//! - shell: `commands`, `events`, `clipboard`, `frame_scheme`, `measure`, `window`,
-//!   `tray`, `workspaces`, wired together by [`run_gui`] here.
-//!
-//! Only the shell modules use Tauri types, so the core is tested and benchmarked
-//! without a window.
+//! - [`args`] and [`logging`]: the command line and where logs go;
+//! - [`headless`]: `porthole sessions` and `porthole watch`, over the same core as the
+//!   window;
+//! - [`shell`]: the Tauri shell, wired together by [`run_gui`] here.
 
-pub mod activity;
-pub mod agent_browser;
 pub mod args;
-pub mod attach;
-pub mod auto_attach;
-pub mod discovery;
-pub mod error;
-pub mod frames;
 pub mod headless;
 pub mod logging;
-pub mod navigation;
-pub mod resources;
-pub mod screenshot;
-pub mod settings;
-pub mod stream_control;
-pub mod tray_menu;
+pub mod shell;
 
-mod clipboard;
-mod commands;
-mod display;
-mod events;
-mod frame_scheme;
-mod measure;
-mod state;
-mod tray;
-mod window;
-mod workspaces;
+#[cfg(test)]
+mod bindings;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use args::{Command, MeasureArgs};
+use porthole_core::desktop::settings::SettingsStore;
+use porthole_core::desktop::workspace;
+use porthole_core::stream::frames;
+use shell::{commands, display, frame_scheme, measure, notify, state, tray, window, workspaces};
 use tauri::Manager;
 
 /// Runs a headless subcommand on a fresh tokio runtime.
@@ -84,23 +57,15 @@ pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
     if software_renderer {
         tracing::info!("no GPU render node: WebKit's DMA-BUF renderer is turned off");
     }
-    let settings = settings::SettingsStore::default_path().map(settings::SettingsStore::load);
-    // No workspace given: the last one opened, else the current directory.
-    let last = settings
-        .as_ref()
-        .and_then(|s| s.get().last_workspace)
-        .filter(|w| w.is_dir());
-    let workspace = workspace
-        .or(last)
-        .or_else(|| std::env::current_dir().ok())
-        .map(|w| discovery::resolve(&w));
-    let workspace = match workspace {
-        Some(dir) if dir.is_dir() => dir,
-        other => {
-            let what = other.map(|w| format!(": {} is not one", w.display()));
+    let settings = SettingsStore::default_path().map(SettingsStore::load);
+    let last = settings.as_ref().and_then(|s| s.get().last_workspace);
+    let cwd = std::env::current_dir().ok();
+    let workspace = match workspace::choose(workspace.as_deref(), cwd.as_deref(), last.as_deref()) {
+        Ok(dir) => dir,
+        Err(workspace::NotAFolder(dir)) => {
             eprintln!(
-                "porthole: the workspace must be an existing directory{}",
-                what.unwrap_or_default()
+                "porthole: the workspace must be an existing directory: {} is not one",
+                dir.display()
             );
             return ExitCode::from(2);
         }
@@ -110,24 +75,7 @@ pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
     let app = tauri::Builder::default()
         // First: a second `porthole DIR` hands DIR to this instance and exits.
         .plugin(tauri_plugin_single_instance::init(workspaces::hand_over))
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::list_sessions,
-            commands::attach,
-            commands::detach,
-            commands::attachment,
-            commands::frame_painted,
-            commands::frame_channel,
-            commands::send_input,
-            commands::request_frame,
-            commands::navigate,
-            commands::open_external,
-            commands::save_screenshot,
-            commands::copy_screenshot,
-            commands::open_workspace,
-            commands::pick_workspace,
-            commands::set_compact
-        ])
+        .invoke_handler(commands::handler())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_window_state::Builder::default().build())
@@ -140,8 +88,8 @@ pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
                 measure.transport,
                 settings,
             )?);
-            events::forward_discovery(app.handle());
-            window::create_main(app.handle())?;
+            notify::forward_discovery(app.handle());
+            workspaces::open_dropped_folders(&window::create_main(app.handle())?);
             tray::install(app.handle());
             if let (Some(seconds), Some(out)) = (measure.measure_seconds, measure.measure_out) {
                 measure::start(app.handle(), seconds, out, opened_at_ms);

@@ -13,8 +13,7 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{fmt, EnvFilter, Layer};
 
-/// The bundle identifier; the data directory is named after it, as Tauri names it.
-pub const APP_ID: &str = "dev.porthole.app";
+pub use porthole_core::APP_ID;
 
 /// The environment variable holding the log filter.
 pub const ENV_FILTER: &str = "PORTHOLE_LOG";

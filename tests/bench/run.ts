@@ -9,7 +9,7 @@
 // - Porthole's window (`porthole --measure-seconds`: frames acked as painted, CPU and
 //   peak RSS of the app and of its web process);
 // - agent-browser's dashboard in headless Chromium (dashboard.ts);
-// - the floor: a raw WebSocket client that decodes nothing (src-tauri/examples/floor.rs).
+// - the floor: a raw WebSocket client that decodes nothing (crates/porthole-core/examples/floor.rs).
 // Then: attach times, input latency (input.ts), several sessions at once, the frame
 // transports and WebKit's renderer, and what WebP re-encoding would cost.
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";

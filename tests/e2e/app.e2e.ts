@@ -41,7 +41,7 @@ describe("the window", () => {
     const text = await waitForText(
       app.driver,
       "sessions-current",
-      (t) => /e2e-later\s*Stale/.test(t),
+      (t) => /e2e-later\s*Ended/.test(t),
       20_000,
     );
     expect(text, "a killed daemon stays in its workspace's list as stale, with the reason").toContain("not running");

@@ -2,15 +2,15 @@
 //! stream turned off comes back (on a new port), a killed daemon ends the attachment
 //! instead of hanging it, and `porthole watch` reports all of that from the command line.
 
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use porthole::agent_browser::cli::{AgentBrowserCli, CliSource};
-use porthole::agent_browser::protocol::{Input, MouseButton, MouseEventType, MouseInput};
-use porthole::attach::{AckMode, AttachOptions, AttachState, Attachment};
-use porthole::frames::Frame;
-use porthole::screenshot::{self, ImageFormat};
+use porthole_core::agent_browser::cli::{AgentBrowserCli, CliSource};
+use porthole_core::control::screenshot::{self, ImageFormat};
+use porthole_core::error::ErrorCode;
+use porthole_core::stream::attachment::{AckMode, AttachOptions, AttachState, Attachment};
+use porthole_core::stream::frames::Frame;
+use porthole_core::stream::protocol::{Input, MouseButton, MouseEventType, MouseInput};
 
 use crate::support::{cli, find, Sandbox};
 
@@ -259,7 +259,7 @@ async fn a_stream_that_will_not_enable_stops_with_an_error_the_person_can_retry(
     let AttachState::Failed { error } = state else {
         unreachable!()
     };
-    assert_eq!(error.code, "enable_failed", "{error:?}");
+    assert_eq!(error.code, ErrorCode::EnableFailed, "{error:?}");
     assert!(
         error.message.contains("could not bind the stream port"),
         "the CLI's own words reach the person: {}",
@@ -273,7 +273,7 @@ async fn a_stream_that_will_not_enable_stops_with_an_error_the_person_can_retry(
     );
     assert_eq!(
         find(&sb.report(&ws), "stubborn").status,
-        porthole::discovery::SessionStatus::MissingStream,
+        porthole_core::discovery::SessionStatus::MissingStream,
         "the session is left as it was"
     );
 }
@@ -302,86 +302,6 @@ async fn a_daemon_killed_mid_stream_ends_the_attachment() {
     );
     assert!(killed.elapsed() < Duration::from_secs(5), "ended promptly");
     assert!(sb.daemons().is_empty(), "and nothing restarted the daemon");
-}
-
-fn watch(sb: &Sandbox, args: &[&str]) -> std::process::Command {
-    let mut cmd = sb.porthole(&["watch"]);
-    cmd.args(args);
-    cmd
-}
-
-#[test]
-fn watch_turns_a_stream_on_and_reports_frames() {
-    let mut sb = Sandbox::new();
-    let ws = sb.dir("ws");
-    sb.start("watched", &ws);
-    assert!(sb.agent("watched", &["stream", "disable"]).status.success());
-    let ws_arg = ws.to_str().expect("utf-8");
-    let out = watch(&sb, &["--workspace", ws_arg, "--frames", "10", "--json"])
-        .output()
-        .expect("run watch");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
-    assert!(out.status.success(), "watch succeeds: {json}");
-    assert_eq!(
-        json["session"], "watched",
-        "the session the window would attach"
-    );
-    assert_eq!(
-        json["streamEnabled"], true,
-        "the stream was off and was turned on"
-    );
-    assert!(json["frames"].as_u64().is_some_and(|n| n >= 10), "{json}");
-    assert!(json["fps"].as_f64().is_some_and(|f| f > 0.0), "{json}");
-    assert!(json["firstFrameMs"].as_f64().is_some(), "{json}");
-    for p in ["p50", "p90", "p99"] {
-        assert!(
-            json["latencyMs"][p].as_f64().is_some(),
-            "latency {p}: {json}"
-        );
-    }
-    assert!(json["bytes"].as_u64().is_some_and(|b| b > 10_000), "{json}");
-}
-
-#[test]
-fn watch_ends_with_a_clear_error_when_the_daemon_dies() {
-    let mut sb = Sandbox::new();
-    let ws = sb.dir("ws");
-    sb.start("doomed", &ws);
-    let pid = find(&sb.report(&ws), "doomed").pid.expect("pid");
-    let ws_arg = ws.to_str().expect("utf-8");
-    let child = watch(
-        &sb,
-        &[
-            "--workspace",
-            ws_arg,
-            "--session",
-            "doomed",
-            "--seconds",
-            "60",
-            "--json",
-        ],
-    )
-    .stdout(Stdio::piped())
-    .spawn()
-    .expect("run watch");
-    std::thread::sleep(Duration::from_secs(3));
-    let killed = Instant::now();
-    crate::support::kill9(pid);
-    let out = child.wait_with_output().expect("watch exits");
-    assert!(
-        killed.elapsed() < Duration::from_secs(10),
-        "watch ends soon after the daemon, not when its 60 s are up"
-    );
-    assert_eq!(out.status.code(), Some(1), "with a failure exit code");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON error");
-    assert_eq!(json["code"], "session_ended", "{json}");
-    assert!(
-        json["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("not running")),
-        "{json}"
-    );
 }
 
 fn input_page() -> String {
@@ -446,8 +366,8 @@ async fn input_reaches_the_page_only_while_live() {
 async fn wait_agent(
     attachment: &Attachment,
     what: &str,
-    ok: impl Fn(&porthole::activity::AgentCommand) -> bool,
-) -> porthole::activity::AgentCommand {
+    ok: impl Fn(&porthole_core::stream::activity::AgentCommand) -> bool,
+) -> porthole_core::stream::activity::AgentCommand {
     let mut page = attachment.page();
     tokio::time::timeout(Duration::from_secs(10), async {
         loop {

@@ -6,8 +6,8 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use porthole::discovery::watch::{DiscoveryWatch, WatchOptions};
-use porthole::discovery::{Report, Session, SessionStatus};
+use porthole_core::discovery::watch::{DiscoveryWatch, WatchOptions};
+use porthole_core::discovery::{Report, Session, SessionStatus};
 
 use crate::support::{find, kill9, Sandbox};
 

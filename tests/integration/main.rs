@@ -5,6 +5,5 @@
 
 mod attach;
 mod discovery;
-mod headless;
 mod stream_control;
 mod support;

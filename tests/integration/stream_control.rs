@@ -1,11 +1,11 @@
 //! `ensure_stream` against real daemons: a stream turned off comes back, a live stream
 //! needs no CLI at all, and a dead session is refused without starting anything.
 
-use porthole::agent_browser::cli::CliError;
-use porthole::agent_browser::stream_probe::{probe, Probe};
-use porthole::discovery::SessionStatus;
-use porthole::error::Coded;
-use porthole::stream_control::ensure_stream;
+use porthole_core::agent_browser::cli::CliError;
+use porthole_core::agent_browser::stream_probe::{probe, Probe};
+use porthole_core::discovery::SessionStatus;
+use porthole_core::error::{Coded, ErrorCode};
+use porthole_core::stream::ensure::ensure_stream;
 
 use crate::support::{cli, find, kill9, Sandbox};
 
@@ -89,7 +89,7 @@ async fn a_dead_session_is_refused_and_no_daemon_is_started() {
     let err = ensure_stream(&mut discovery, Ok(&cli), &session)
         .await
         .expect_err("a dead session cannot be streamed");
-    assert_eq!(err.code(), "session_gone", "{err}");
+    assert_eq!(err.code(), ErrorCode::SessionGone, "{err}");
     assert!(!err.retryable(), "retrying cannot bring it back");
     assert!(
         sb.daemons().is_empty(),
@@ -135,7 +135,7 @@ async fn an_older_daemon_is_driven_by_its_own_version_and_never_restarted() {
     let error = ensure_stream(&mut discovery, Ok(&cli()), &session)
         .await
         .expect_err("0.22.2 cannot stream at run time");
-    assert_eq!(error.code(), "cli_too_old", "{error}");
+    assert_eq!(error.code(), ErrorCode::CliTooOld, "{error}");
     assert!(!error.retryable());
     assert!(
         error.to_string().contains("0.22.3 or newer"),

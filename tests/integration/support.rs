@@ -1,23 +1,34 @@
 //! Sandboxes and real agent-browser sessions for the integration tests.
+//!
+//! Shared by the core's integration tests and the headless tests; each uses a part.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use porthole::agent_browser::cli::{AgentBrowserCli, CliSource};
-use porthole::agent_browser::socket_dirs::SocketDirEnv;
-use porthole::discovery::process::SysinfoTable;
-use porthole::discovery::{Discovery, Report, Session};
+use porthole_core::agent_browser::cli::{AgentBrowserCli, CliSource};
+use porthole_core::agent_browser::socket_dirs::SocketDirEnv;
+use porthole_core::discovery::process::SysinfoTable;
+use porthole_core::discovery::{Discovery, Report, Session};
+
+/// The repository's root, whichever crate's tests include this file.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .find(|dir| dir.join("package.json").is_file())
+        .expect("the tests run inside the repository")
+        .to_owned()
+}
 
 pub fn cli_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../node_modules/agent-browser/bin/agent-browser-linux-x64")
+    repo().join("node_modules/agent-browser/bin/agent-browser-linux-x64")
 }
 
 /// The native binary of an older agent-browser release, fetched for the tests.
 pub fn release_path(version: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/agent-browser-releases")
+    repo()
+        .join("target/agent-browser-releases")
         .join(version)
         .join("agent-browser-linux-x64")
 }
@@ -27,7 +38,7 @@ pub fn cli() -> AgentBrowserCli {
 }
 
 pub fn demo_page() -> String {
-    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/pages/demo/index.html");
+    let page = repo().join("tests/pages/demo/index.html");
     format!(
         "file://{}",
         page.canonicalize().expect("demo page").display()
@@ -200,12 +211,11 @@ impl Sandbox {
         cmd
     }
 
-    /// `porthole ARGS` with the sandbox's environment: its socket dir, home, XDG dir and
-    /// tmp dir, and the pinned CLI.
-    pub fn porthole(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_porthole"));
-        cmd.args(args)
-            .env("AGENT_BROWSER_SOCKET_DIR", &self.sockets)
+    /// `PROGRAM` with the sandbox's environment: its socket dir, home, XDG dir and tmp
+    /// dir, and the pinned CLI.
+    pub fn env_command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env("AGENT_BROWSER_SOCKET_DIR", &self.sockets)
             .env("HOME", &self.home)
             .env("XDG_RUNTIME_DIR", &self.xdg)
             .env("TMPDIR", self.path())
@@ -276,7 +286,7 @@ pub fn find<'a>(report: &'a Report, name: &str) -> &'a Session {
 /// had started. A daemon's Chromium outlives it as an orphan that keeps rendering and
 /// would load the machine for every later test.
 pub fn kill9(pid: u32) {
-    let family = porthole::resources::descendants(pid);
+    let family = porthole_core::resources::descendants(pid);
     let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
     let deadline = Instant::now() + Duration::from_secs(5);
     while Path::new(&format!("/proc/{pid}/exe")).exists() && Instant::now() < deadline {

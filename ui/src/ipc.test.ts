@@ -28,7 +28,7 @@ describe("ipc", () => {
   });
 
   it("reads the message of a UiError, or any other rejection", () => {
-    expect(errorMessage({ code: "x", message: "for a person", retryable: false })).toBe("for a person");
+    expect(errorMessage({ code: "session_gone", message: "for a person", retryable: false })).toBe("for a person");
     expect(errorMessage("plain")).toBe("plain");
   });
 });

@@ -1,4 +1,4 @@
-// Generated from src-tauri/src/events.rs by `cargo test`. Do not edit.
+// Generated from the Rust definitions by `cargo test`. Do not edit.
 
 export const SESSIONS_CHANGED = "sessions-changed";
 export const ATTACH_STATE = "attach-state";

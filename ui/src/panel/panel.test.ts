@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AttachState } from "../generated/AttachState";
+import type { UiError } from "../generated/UiError";
 import { session } from "../testing/session";
-import { renderAttach, renderIdle, setActivity, type PanelElements } from "./panel";
+import { failureTitle, renderAttach, renderIdle, setActivity, type PanelElements } from "./panel";
 
 const agent = session({ name: "agent" });
 
@@ -70,7 +71,7 @@ describe("what the panel says in each state", () => {
   });
 
   it("offers Retry only where retrying makes sense, and retries this session", () => {
-    const error = { code: "enable_failed", message: "agent-browser could not turn streaming on", retryable: true };
+    const error: UiError = { code: "enable_failed", message: "agent-browser could not turn streaming on", retryable: true };
     const retryable = show({ state: "failed", error });
     expect(retryable.el.badge.textContent).toBe("Error");
     expect(retryable.body, "the precise message").toBe(error.message);
@@ -81,6 +82,12 @@ describe("what the panel says in each state", () => {
 
     const final = show({ state: "failed", error: { code: "cli_too_old", message: "too old", retryable: false } });
     expect(final.el.message.querySelector('[data-testid="retry"]'), "no Retry where it cannot help").toBeNull();
+  });
+
+  it("heads a failure by what stands in the way, from the error's code", () => {
+    expect(failureTitle("cli_too_old"), "an agent-browser that cannot stream").toBe("This agent-browser cannot be shown");
+    expect(failureTitle("enable_failed"), "a stream that would not turn on").toBe("Cannot turn this session's stream on");
+    expect(failureTitle("session_gone"), "a session that is gone").toBe("This session has ended");
   });
 
   it("says what to do when no session is attached", () => {

@@ -5,6 +5,7 @@ import type { AgentCommand } from "../generated/AgentCommand";
 import type { AttachEvent } from "../generated/AttachEvent";
 import type { AttachState } from "../generated/AttachState";
 import type { PageInfo } from "../generated/PageInfo";
+import type { ErrorCode } from "../generated/ErrorCode";
 import type { Report } from "../ipc";
 
 export interface PanelElements {
@@ -81,7 +82,7 @@ export function renderAttach(el: PanelElements, event: AttachEvent, actions: Pan
     }
     case "failed": {
       el.readout.textContent = "";
-      message(el, "Cannot show this session", state.error.message);
+      message(el, failureTitle(state.error.code), state.error.message);
       if (state.error.retryable) {
         const retry = document.createElement("button");
         retry.className = "retry";
@@ -95,10 +96,6 @@ export function renderAttach(el: PanelElements, event: AttachEvent, actions: Pan
   }
 }
 
-export function renderPage(el: PanelElements, page: PageInfo): void {
-  setPage(el, page);
-}
-
 export function renderReadout(el: PanelElements, fps: number, latencyMs: number | null): void {
   el.readout.textContent = latencyMs === null ? `${fps} fps` : `${fps} fps · ${Math.round(latencyMs)} ms`;
 }
@@ -108,7 +105,8 @@ function setBadge(el: PanelElements, state: keyof typeof BADGE): void {
   el.badge.textContent = BADGE[state];
 }
 
-function setPage(el: PanelElements, page: PageInfo | null): void {
+/** The page the session shows: its title (the URL on hover) and the browser's last command. */
+export function setPage(el: PanelElements, page: PageInfo | null): void {
   el.title.textContent = page?.title ?? "";
   el.title.title = page?.url ?? "";
   setActivity(el.activity, page?.agent ?? null);
@@ -151,4 +149,40 @@ function message(el: PanelElements, title: string, body: string, kind: "center" 
 function clearMessage(el: PanelElements): void {
   el.message.hidden = true;
   el.message.replaceChildren();
+}
+
+/** The panel's heading for a session that cannot be shown, by what stands in the way. */
+export function failureTitle(code: ErrorCode): string {
+  switch (code) {
+    case "cli_not_found":
+    case "cli_failed":
+    case "timeout":
+      return "Cannot reach agent-browser";
+    case "cli_too_old":
+    case "cli_version_mismatch":
+      return "This agent-browser cannot be shown";
+    case "session_gone":
+    case "session_not_found":
+    case "session_ended":
+      return "This session has ended";
+    case "enable_failed":
+    case "verify_failed":
+      return "Cannot turn this session's stream on";
+    case "process_table":
+    case "not_live":
+    case "invalid_input":
+    case "not_attached":
+    case "invalid_url":
+    case "invalid_tab":
+    case "navigation_failed":
+    case "open_failed":
+    case "no_frame":
+    case "frame_undecodable":
+    case "encode_failed":
+    case "write_failed":
+    case "clipboard":
+    case "not_a_directory":
+    case "window":
+      return "Cannot show this session";
+  }
 }

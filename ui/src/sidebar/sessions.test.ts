@@ -19,7 +19,7 @@ describe("renderSessions", () => {
     const root = document.createElement("div");
     renderSessions(root, report);
     const titles = [...root.querySelectorAll(".group-title")].map((h) => h.textContent);
-    expect(titles).toEqual(["In this workspace", "Elsewhere · /elsewhere", "Left behind"]);
+    expect(titles).toEqual(["In this workspace", "Elsewhere · /elsewhere", "Ended, folder unknown"]);
     const current = root.querySelector('[data-testid="sessions-current"]')!;
     expect(current.textContent, "the live session with its port").toContain("agentStreamingport 4000");
     expect(current.textContent, "streaming off is said plainly").toContain("offStreaming off");

@@ -1,20 +1,17 @@
 // The sessions list in the sidebar: this workspace's sessions first, then the others
-// grouped by the directory their daemon runs in.
+// grouped by the directory their daemon runs in. Every word for a status or a group comes
+// from the Rust side (generated/vocabulary.ts), as the tray's and the CLI's do.
 import type { Report } from "../ipc";
 import type { Session } from "../generated/Session";
-import type { SessionStatus } from "../generated/SessionStatus";
-
-const STATUS_LABEL: Record<SessionStatus, string> = {
-  attachable: "Streaming",
-  missing_stream: "Streaming off",
-  stale: "Stale",
-};
-
-const STATUS_HINT: Record<SessionStatus, string> = {
-  attachable: "The stream of this session is on",
-  missing_stream: "The daemon is running with streaming off; Porthole turns it on when it attaches",
-  stale: "Files left behind by a daemon that is no longer running",
-};
+import {
+  ELSEWHERE,
+  ENDED_FOLDER_UNKNOWN,
+  IN_THIS_WORKSPACE,
+  NO_SESSION_HERE,
+  SEPARATOR,
+  STATUS_HINT,
+  STATUS_LABEL,
+} from "../generated/vocabulary";
 
 /** Renders the list; clicking a live session calls `choose` with its id. */
 export function renderSessions(
@@ -25,7 +22,7 @@ export function renderSessions(
 ): void {
   const ctx = { attachedId, choose };
   container.replaceChildren(
-    group("In this workspace", report.current, "current", ctx, emptyCurrent()),
+    group(IN_THIS_WORKSPACE, report.current, "current", ctx, emptyCurrent()),
     ...othersByCwd(report.other, ctx),
   );
 }
@@ -42,11 +39,7 @@ export function renderError(container: HTMLElement, message: string): void {
 }
 
 function emptyCurrent(): HTMLElement {
-  return el(
-    "p",
-    "empty",
-    "No agent-browser session runs here yet. Sessions the agent starts in this folder appear at once.",
-  );
+  return el("p", "empty", NO_SESSION_HERE);
 }
 
 function othersByCwd(sessions: Session[], ctx: ItemContext): HTMLElement[] {
@@ -56,7 +49,7 @@ function othersByCwd(sessions: Session[], ctx: ItemContext): HTMLElement[] {
     groups.set(key, [...(groups.get(key) ?? []), s]);
   }
   return [...groups].map(([cwd, list]) =>
-    group(cwd ? `Elsewhere · ${cwd}` : "Left behind", list, "other", ctx),
+    group(cwd ? `${ELSEWHERE}${SEPARATOR}${cwd}` : ENDED_FOLDER_UNKNOWN, list, "other", ctx),
   );
 }
 

@@ -1,0 +1,214 @@
+//! Keeps discovery current without anyone polling it.
+//!
+//! Filesystem events on the socket directories trigger a rescan within a few
+//! milliseconds, so a session the agent starts is known at once. A daemon killed with
+//! SIGKILL removes nothing, so a cheap liveness tick (one second by default) rescans too.
+//! A socket directory that does not exist yet is watched through its nearest existing
+//! parent, and watched itself from the moment it appears. A file written in a directory
+//! before the watcher has picked that directory up makes no event, so each burst of
+//! events is followed by one more scan shortly after.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! use porthole_core::discovery::{Discovery, watch::DiscoveryWatch};
+//! let watch = DiscoveryWatch::spawn(Discovery::new().expect("process table"), Default::default());
+//! let mut rx = watch.subscribe();
+//! while rx.changed().await.is_ok() {
+//!     println!("{} sessions", rx.borrow().len());
+//! }
+//! # }
+//! ```
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+use super::{Discovery, Session};
+
+/// How the watch behaves.
+#[derive(Debug, Clone, Copy)]
+pub struct WatchOptions {
+    /// How often daemons are checked for having died without a trace.
+    pub liveness_interval: Duration,
+    /// How long to wait for a burst of file events to settle before rescanning.
+    pub debounce: Duration,
+    /// When to scan once more after a burst of file events. A directory created under
+    /// a recursive watch is watched only once the watcher's thread has seen it, and a
+    /// file written in it before then makes no event; the second look finds it.
+    pub recheck: Duration,
+}
+
+impl Default for WatchOptions {
+    fn default() -> Self {
+        Self {
+            liveness_interval: Duration::from_secs(1),
+            debounce: Duration::from_millis(20),
+            recheck: Duration::from_millis(150),
+        }
+    }
+}
+
+/// A running watch. Dropping it stops the task and the filesystem watcher.
+pub struct DiscoveryWatch {
+    rx: watch::Receiver<Arc<Vec<Session>>>,
+    task: JoinHandle<()>,
+}
+
+impl DiscoveryWatch {
+    /// Scans once, then keeps scanning on events and on the liveness tick.
+    /// Must be called inside a tokio runtime.
+    pub fn spawn(mut discovery: Discovery, options: WatchOptions) -> Self {
+        let (tx, rx) = watch::channel(Arc::new(discovery.scan()));
+        let task = tokio::spawn(run(discovery, options, tx));
+        Self { rx, task }
+    }
+
+    /// A receiver that sees every change from now on.
+    pub fn subscribe(&self) -> watch::Receiver<Arc<Vec<Session>>> {
+        self.rx.clone()
+    }
+
+    /// The latest scan.
+    pub fn current(&self) -> Arc<Vec<Session>> {
+        self.rx.borrow().clone()
+    }
+}
+
+impl Drop for DiscoveryWatch {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn run(
+    mut discovery: Discovery,
+    options: WatchOptions,
+    tx: watch::Sender<Arc<Vec<Session>>>,
+) {
+    let (event_tx, mut events) = mpsc::unbounded_channel::<()>();
+    let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if res.is_ok() {
+            // The receiver is gone only when the watch is shutting down.
+            let _ = event_tx.send(());
+        }
+    });
+    let mut watcher = match watcher {
+        Ok(w) => Some(w),
+        Err(error) => {
+            tracing::warn!(%error, "filesystem events unavailable; discovery falls back to the liveness tick");
+            None
+        }
+    };
+    let mut watched = BTreeSet::new();
+    if let Some(w) = watcher.as_mut() {
+        replan(w, &mut watched, &discovery.base_dirs());
+    }
+    let mut tick = tokio::time::interval(options.liveness_interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let recheck = tokio::time::sleep(Duration::ZERO);
+    tokio::pin!(recheck);
+    let mut recheck_due = false;
+    loop {
+        tokio::select! {
+            event = events.recv() => {
+                if event.is_none() {
+                    break;
+                }
+                tokio::time::sleep(options.debounce).await;
+                while events.try_recv().is_ok() {}
+                recheck.as_mut().reset(tokio::time::Instant::now() + options.recheck);
+                recheck_due = true;
+            }
+            _ = &mut recheck, if recheck_due => recheck_due = false,
+            _ = tick.tick() => {}
+        }
+        if let Some(w) = watcher.as_mut() {
+            replan(w, &mut watched, &discovery.base_dirs());
+        }
+        let sessions = discovery.scan();
+        let changed = tx.send_if_modified(|current| {
+            if **current == sessions {
+                false
+            } else {
+                *current = Arc::new(sessions);
+                true
+            }
+        });
+        if changed {
+            tracing::debug!("discovery changed");
+        }
+        if tx.is_closed() {
+            break;
+        }
+    }
+}
+
+/// What to watch for `bases`: each existing base (and its `namespaces/` tree), or the
+/// nearest existing ancestor of a base that does not exist yet.
+fn plan(bases: &[PathBuf]) -> BTreeSet<(PathBuf, bool)> {
+    let mut out = BTreeSet::new();
+    for base in bases {
+        if base.is_dir() {
+            out.insert((base.clone(), false));
+            let namespaces = base.join("namespaces");
+            if namespaces.is_dir() {
+                out.insert((namespaces, true));
+            }
+        } else if let Some(ancestor) = base.ancestors().skip(1).find(|a| a.is_dir()) {
+            out.insert((ancestor.to_owned(), false));
+        }
+    }
+    out
+}
+
+fn replan(
+    watcher: &mut RecommendedWatcher,
+    watched: &mut BTreeSet<(PathBuf, bool)>,
+    bases: &[PathBuf],
+) {
+    let wanted = plan(bases);
+    for (path, _) in watched.difference(&wanted) {
+        // The directory may be gone already, which removes the watch by itself.
+        let _ = watcher.unwatch(path);
+    }
+    for (path, recursive) in wanted.difference(watched) {
+        let mode = if *recursive {
+            RecursiveMode::Recursive
+        } else {
+            RecursiveMode::NonRecursive
+        };
+        if let Err(error) = watcher.watch(Path::new(path), mode) {
+            tracing::debug!(path = %path.display(), %error, "cannot watch");
+        }
+    }
+    *watched = wanted;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_socket_dirs_are_watched_through_their_parent() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let home = tmp.path().join("home");
+        std::fs::create_dir_all(&home).expect("mkdir");
+        let base = home.join(".agent-browser");
+        assert_eq!(
+            plan(std::slice::from_ref(&base)),
+            BTreeSet::from([(home.clone(), false)]),
+            "before the first session, the parent tells when the dir appears"
+        );
+        std::fs::create_dir_all(base.join("namespaces")).expect("mkdir");
+        assert_eq!(
+            plan(std::slice::from_ref(&base)),
+            BTreeSet::from([(base.clone(), false), (base.join("namespaces"), true)]),
+            "then the dir itself, and its namespaces recursively"
+        );
+    }
+}

@@ -1,0 +1,301 @@
+//! The commands the window may call. Thin: they read the shared state and translate;
+//! the core decides.
+//!
+//! The command surface is defined once, by the [`surface!`] list at the end of this
+//! file: each command's name, the arguments the window passes and what it gets back.
+//! From that list come the invoke handler ([`handler`]), the TypeScript client
+//! (`ui/src/generated/commands.ts`) and the capability that allows exactly these
+//! commands (`capabilities/main.json`, which `build.rs` reads), all written by the
+//! bindings test; the same test fails when a function's signature here disagrees with
+//! its line in the list.
+
+use serde::Serialize;
+use tauri::ipc::{Channel, InvokeResponseBody};
+use tauri::{AppHandle, State};
+
+use porthole_core::agent_browser::cli::AgentBrowserCli;
+use porthole_core::control::navigation::{self, NavAction};
+use porthole_core::control::screenshot::{self, ImageFormat, ScreenshotError};
+use porthole_core::discovery::{Discovery, Report};
+use porthole_core::error::{Coded, UiError};
+use porthole_core::stream::attachment::Attachment;
+use porthole_core::stream::protocol::Input;
+
+use crate::shell::error::ShellError;
+use crate::shell::notify::{self, AppInfo, AttachEvent};
+use crate::shell::state::AppState;
+use crate::shell::{clipboard, window, workspaces};
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    AppInfo::of(&state)
+}
+
+/// The sessions of the open workspace, and the others. Updates arrive as
+/// `sessions-changed` events.
+#[tauri::command]
+pub fn list_sessions(state: State<'_, AppState>) -> Report {
+    state.report()
+}
+
+/// Shows this session in the Browser panel (the person's choice).
+#[tauri::command]
+pub fn attach(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    session_id: String,
+) -> Result<(), UiError> {
+    notify::send(&app, state.choose(&session_id)?);
+    Ok(())
+}
+
+/// Empties the Browser panel.
+#[tauri::command]
+pub fn detach(app: AppHandle, state: State<'_, AppState>) {
+    notify::send(&app, state.detach());
+}
+
+/// The attachment on screen, for a window that (re)loads.
+#[tauri::command]
+pub fn attachment(state: State<'_, AppState>) -> Option<AttachEvent> {
+    state.attachment().map(|a| AttachEvent::of(&a))
+}
+
+/// The panel has painted frame `seq`: the daemon may send the next one.
+#[tauri::command]
+pub fn frame_painted(state: State<'_, AppState>, seq: u64) {
+    if let Some(a) = state.attachment() {
+        a.ack(seq);
+    }
+}
+
+/// The window's channel for frame bytes, used when the transport is `channel`.
+#[tauri::command]
+pub fn frame_channel(state: State<'_, AppState>, channel: Channel<InvokeResponseBody>) {
+    state.set_frame_channel(channel);
+}
+
+/// Pointer and keyboard input for the attached page.
+#[tauri::command]
+pub fn send_input(state: State<'_, AppState>, input: Input) -> Result<(), UiError> {
+    let attachment = state
+        .attachment()
+        .ok_or_else(|| ShellError::NotAttached("page to send input to").to_ui())?;
+    attachment.send_input(input).map_err(|e| e.to_ui())
+}
+
+/// Sends the newest frame again. A window that loads after the attachment started
+/// missed it, and a still page may send no other for a long time.
+#[tauri::command]
+pub fn request_frame(app: AppHandle, state: State<'_, AppState>) {
+    let newest = state.attachment().and_then(|a| a.frames().borrow().clone());
+    if let Some(frame) = newest {
+        notify::send_frame(&app, &frame);
+    }
+}
+
+/// Back, forward, reload, open a URL, or switch, open and close tabs, through the
+/// attached session's agent-browser CLI.
+#[tauri::command]
+pub async fn navigate(state: State<'_, AppState>, action: NavAction) -> Result<(), UiError> {
+    let attachment = state
+        .attachment()
+        .ok_or_else(|| ShellError::NotAttached("browser to drive").to_ui())?;
+    let cli = AgentBrowserCli::locate(state.agent_browser().as_deref());
+    let mut discovery = Discovery::new().map_err(|e| e.to_ui())?;
+    navigation::run(cli.as_ref(), &mut discovery, &attachment.session(), &action)
+        .await
+        .map_err(|e| e.to_ui())
+}
+
+/// Opens the page's address in the person's own browser. Only web and file addresses:
+/// a page's `javascript:` or `data:` URL is never handed to the desktop.
+#[tauri::command]
+pub fn open_external(app: AppHandle, url: String) -> Result<(), UiError> {
+    use tauri_plugin_opener::OpenerExt;
+    let lower = url.to_ascii_lowercase();
+    if !["http://", "https://", "file://"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
+        return Err(ShellError::NotAWebAddress(url).to_ui());
+    }
+    app.opener()
+        .open_url(&url, None::<&str>)
+        .map_err(|e| ShellError::OpenFailed(e.to_string()).to_ui())
+}
+
+/// The attachment on screen and the JPEG of its newest frame.
+fn shown_jpeg(state: &AppState) -> Result<(std::sync::Arc<Attachment>, Vec<u8>), UiError> {
+    let attachment = state
+        .attachment()
+        .ok_or_else(|| ScreenshotError::NoFrame.to_ui())?;
+    let frame = attachment
+        .frames()
+        .borrow()
+        .clone()
+        .ok_or_else(|| ScreenshotError::NoFrame.to_ui())?;
+    let jpeg = frame
+        .jpeg()
+        .map_err(|e| ScreenshotError::Decode(e.to_string()).to_ui())?;
+    Ok((attachment, jpeg))
+}
+
+/// Saves the frame on screen in the pictures folder; returns the file's path.
+#[tauri::command]
+pub fn save_screenshot(state: State<'_, AppState>, format: ImageFormat) -> Result<String, UiError> {
+    let (attachment, jpeg) = shown_jpeg(&state)?;
+    let path = screenshot::save(
+        &jpeg,
+        &attachment.session().name,
+        format,
+        &screenshot::default_dir(),
+    )
+    .map_err(|e| e.to_ui())?;
+    tracing::info!(path = %path.display(), "screenshot saved");
+    Ok(path.display().to_string())
+}
+
+/// Copies the frame on screen to the clipboard, as an image of the page's own pixels.
+/// Synchronous, so Tauri runs it on the main thread, where GTK's clipboard lives.
+#[tauri::command]
+pub fn copy_screenshot(state: State<'_, AppState>) -> Result<(), UiError> {
+    let (_, jpeg) = shown_jpeg(&state)?;
+    let (width, height) =
+        clipboard::copy_jpeg(&jpeg).map_err(|message| ShellError::Clipboard(message).to_ui())?;
+    tracing::info!(width, height, "frame copied to the clipboard");
+    Ok(())
+}
+
+/// Opens another workspace (from the recent list).
+#[tauri::command]
+pub fn open_workspace(app: AppHandle, path: String) -> Result<(), UiError> {
+    workspaces::open_dir(&app, std::path::Path::new(&path), None).map_err(|e| e.to_ui())
+}
+
+/// Asks the person for a folder and opens it as the workspace.
+#[tauri::command]
+pub fn pick_workspace(app: AppHandle) {
+    workspaces::pick(&app);
+}
+
+/// Compact mode: a small always-on-top window with only the panel.
+#[tauri::command]
+pub fn set_compact(app: AppHandle, on: bool) -> Result<(), UiError> {
+    window::set_compact(&app, on).map_err(|e| ShellError::Window(e).to_ui())
+}
+
+/// One command of the surface, as the window sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Command {
+    /// The command's name, as `invoke` takes it.
+    pub name: &'static str,
+    /// Each argument the window passes: its Rust name and its Rust type, as written.
+    pub args: Vec<(&'static str, &'static str)>,
+    /// The TypeScript of each argument.
+    pub ts_args: Vec<String>,
+    /// What a successful call resolves to, in Rust as written and in TypeScript. A
+    /// command returning `Result<T, UiError>` is listed with `T`; it rejects with a
+    /// `UiError`.
+    pub returns: &'static str,
+    pub ts_returns: String,
+    /// The TypeScript types the client imports from `ui/src/generated/`.
+    pub imports: Vec<&'static str>,
+}
+
+/// A type that crosses the IPC boundary as an argument or a result, and how TypeScript
+/// spells it.
+pub trait Ipc {
+    fn ts() -> String;
+    /// The generated file that defines it, if any.
+    fn import() -> Option<&'static str> {
+        None
+    }
+}
+
+macro_rules! ipc_primitive {
+    ($($ty:ty => $ts:literal),* $(,)?) => {$(
+        impl Ipc for $ty {
+            fn ts() -> String {
+                $ts.to_owned()
+            }
+        }
+    )*};
+}
+
+macro_rules! ipc_generated {
+    ($($ty:ident),* $(,)?) => {$(
+        impl Ipc for $ty {
+            fn ts() -> String {
+                stringify!($ty).to_owned()
+            }
+            fn import() -> Option<&'static str> {
+                Some(stringify!($ty))
+            }
+        }
+    )*};
+}
+
+ipc_primitive! {
+    () => "void",
+    bool => "boolean",
+    String => "string",
+    // Frame numbers stay far below 2^53.
+    u64 => "number",
+    Channel<InvokeResponseBody> => "Channel<ArrayBuffer>",
+}
+
+ipc_generated!(AppInfo, Report, AttachEvent, Input, NavAction, ImageFormat);
+
+impl<T: Ipc> Ipc for Option<T> {
+    fn ts() -> String {
+        format!("{} | null", T::ts())
+    }
+    fn import() -> Option<&'static str> {
+        T::import()
+    }
+}
+
+/// Defines the command surface from one list: `name(arg: Type, ...) -> Ok;`.
+macro_rules! surface {
+    ($($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+        /// The invoke handler for every command of the surface.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+
+        /// Every command the window may call, in the order listed.
+        pub fn surface() -> Vec<Command> {
+            vec![$(Command {
+                name: stringify!($name),
+                args: vec![$((stringify!($arg), stringify!($ty))),*],
+                ts_args: vec![$(<$ty as Ipc>::ts()),*],
+                returns: stringify!($ret),
+                ts_returns: <$ret as Ipc>::ts(),
+                imports: [$(<$ty as Ipc>::import(),)* <$ret as Ipc>::import()]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+            }),*]
+        }
+    };
+}
+
+surface! {
+    app_info() -> AppInfo;
+    list_sessions() -> Report;
+    attach(session_id: String) -> ();
+    detach() -> ();
+    attachment() -> Option<AttachEvent>;
+    frame_painted(seq: u64) -> ();
+    frame_channel(channel: Channel<InvokeResponseBody>) -> ();
+    send_input(input: Input) -> ();
+    request_frame() -> ();
+    navigate(action: NavAction) -> ();
+    open_external(url: String) -> ();
+    save_screenshot(format: ImageFormat) -> String;
+    copy_screenshot() -> ();
+    open_workspace(path: String) -> ();
+    pick_workspace() -> ();
+    set_compact(on: bool) -> ();
+}

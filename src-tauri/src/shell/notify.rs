@@ -1,0 +1,281 @@
+//! The one module that tells the window and the tray about a change.
+//!
+//! Shared state ([`crate::shell::state`]) returns the [`Change`]s it made; whoever
+//! caused them hands them to [`send`], which emits the window's events, retitles it and
+//! redraws the tray, once. The tasks that follow discovery and the attachment on screen
+//! ([`forward_discovery`] and the one [`send`] starts for each attachment) send through
+//! here too. Nothing else emits an event or redraws the tray.
+//!
+//! Event names are defined once, here; `ui/src/generated/events.ts` is written from
+//! [`EVENTS`] by the bindings test, so the TypeScript side cannot drift.
+//!
+//! Each frame is signalled by a `frame` event. Its JPEG travels the way
+//! [`Transport`] says: inside the event as the daemon's base64, as raw bytes over the
+//! window's `Channel` (an 8-byte little-endian seq, then the JPEG), or fetched by the
+//! window from the `frame:` URI scheme (see [`crate::shell::frame_scheme`]). The window acks
+//! each frame with the `frame_painted` command once it is on screen, and only then does
+//! the daemon send the next one (see [`porthole_core::stream::attachment`]).
+
+use std::sync::{Arc, Weak};
+
+use serde::Serialize;
+use tauri::ipc::InvokeResponseBody;
+use tauri::{AppHandle, Emitter, Manager};
+use ts_rs::TS;
+
+use crate::args::Transport;
+use crate::logging;
+use crate::shell::state::{AppState, Change};
+use crate::shell::tray_icon;
+use porthole_core::discovery::Session;
+use porthole_core::stream::attachment::{AttachState, Attachment, PageInfo};
+use porthole_core::stream::frames::Frame;
+use porthole_core::stream::protocol::FrameMetadata;
+
+/// Payload: [`porthole_core::discovery::Report`]. Sent whenever discovery changes.
+pub const SESSIONS_CHANGED: &str = "sessions-changed";
+/// Payload: [`AttachEvent`]. Sent when the attachment on screen changes state.
+pub const ATTACH_STATE: &str = "attach-state";
+/// Payload: [`FrameEvent`]. A new frame to paint.
+pub const FRAME: &str = "frame";
+/// Payload: [`porthole_core::stream::attachment::PageInfo`]. The page's title, URL and tabs changed.
+pub const PAGE_INFO: &str = "page-info";
+/// No payload. The panel's attachment was ended by the app (Detach, another workspace).
+pub const DETACHED: &str = "detached";
+/// Payload: [`AppInfo`]. Another workspace was opened.
+pub const WORKSPACE_CHANGED: &str = "workspace-changed";
+
+/// Every event name, with the TypeScript constant it becomes.
+pub const EVENTS: &[(&str, &str)] = &[
+    ("SESSIONS_CHANGED", SESSIONS_CHANGED),
+    ("ATTACH_STATE", ATTACH_STATE),
+    ("FRAME", FRAME),
+    ("PAGE_INFO", PAGE_INFO),
+    ("WORKSPACE_CHANGED", WORKSPACE_CHANGED),
+    ("DETACHED", DETACHED),
+];
+
+/// The label the capability in `capabilities/main.json` grants permissions to.
+pub const MAIN_WINDOW: &str = "main";
+
+/// The attachment on screen, where it stands, and the page it shows.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AttachEvent {
+    pub session: Session,
+    pub state: AttachState,
+    pub page: PageInfo,
+}
+
+impl AttachEvent {
+    pub fn of(attachment: &Attachment) -> Self {
+        Self {
+            session: attachment.session(),
+            state: attachment.state().borrow().clone(),
+            page: attachment.page().borrow().clone(),
+        }
+    }
+}
+
+/// One frame for the panel.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FrameEvent {
+    #[ts(type = "number")]
+    pub seq: u64,
+    /// The JPEG, base64, when the transport is `event`.
+    #[ts(type = "string | null")]
+    pub jpeg: Option<Arc<str>>,
+    pub metadata: FrameMetadata,
+    /// When Porthole received it, epoch milliseconds.
+    pub received_at_ms: f64,
+}
+
+/// What the window shows about the app itself.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub version: String,
+    /// The open workspace, symlinks resolved.
+    pub workspace: String,
+    /// Where the log files are.
+    pub log_dir: Option<String>,
+    /// How frame bytes reach the window.
+    pub transport: Transport,
+    /// Workspaces opened before, most recent first.
+    pub recent: Vec<String>,
+    /// Compact mode is on (only the panel, on top).
+    pub compact: bool,
+}
+
+impl AppInfo {
+    pub fn of(state: &AppState) -> Self {
+        Self {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            workspace: state.workspace().display().to_string(),
+            log_dir: logging::log_dir().map(|d| d.display().to_string()),
+            transport: state.transport,
+            recent: state
+                .recent_workspaces()
+                .iter()
+                .map(|w| w.display().to_string())
+                .collect(),
+            compact: state.compact().is_some(),
+        }
+    }
+}
+
+/// Tells the window and the tray what changed: each change's events, then one redraw
+/// of the tray (and of the title, when the workspace changed).
+pub fn send(app: &AppHandle, changes: impl IntoIterator<Item = Change>) {
+    let state = app.state::<AppState>();
+    let mut any = false;
+    for change in changes {
+        any = true;
+        match change {
+            Change::Attached(attachment) => follow(app, &attachment),
+            Change::Detached => emit(app, DETACHED, ()),
+            Change::Sessions => emit(app, SESSIONS_CHANGED, state.report()),
+            Change::Workspace => {
+                emit(app, WORKSPACE_CHANGED, AppInfo::of(&state));
+                retitle(app);
+            }
+        }
+    }
+    if any {
+        tray_icon::draw(app);
+    }
+}
+
+fn emit<S: Serialize + Clone>(app: &AppHandle, event: &str, payload: S) {
+    if let Err(error) = app.emit(event, payload) {
+        tracing::warn!(%error, event, "cannot send to the window");
+    }
+}
+
+/// The window title for the open workspace.
+pub fn title(state: &AppState) -> String {
+    let workspace = state.workspace();
+    let name = workspace
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| workspace.display().to_string());
+    format!("{name} — Porthole")
+}
+
+fn retitle(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+        if let Err(error) = window.set_title(&title(&app.state::<AppState>())) {
+            tracing::warn!(%error, "cannot retitle the window");
+        }
+    }
+}
+
+/// Pushes every discovery change to the window as a [`SESSIONS_CHANGED`] event and
+/// to the tray, and lets auto-attach react to it.
+pub fn forward_discovery(app: &AppHandle) {
+    let mut rx = app.state::<AppState>().subscribe();
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let mut changes = app.state::<AppState>().auto_attach();
+            changes.push(Change::Sessions);
+            send(&app, changes);
+            if rx.changed().await.is_err() {
+                break;
+            }
+            rx.borrow_and_update();
+        }
+    });
+}
+
+/// Forwards one attachment's state, frames and page to the window and the tray for as
+/// long as it is the one on screen: the task holds it weakly, so the state dropping it
+/// (a pick, Detach, another workspace) ends the forwarding with it.
+fn follow(app: &AppHandle, attachment: &Arc<Attachment>) {
+    let app = app.clone();
+    let weak: Weak<Attachment> = Arc::downgrade(attachment);
+    let mut state = attachment.state();
+    let mut frames = attachment.frames();
+    let mut page = attachment.page();
+    tauri::async_runtime::spawn(async move {
+        let current = || weak.upgrade().map(|a| AttachEvent::of(&a));
+        state.borrow_and_update();
+        match current() {
+            Some(event) => emit(&app, ATTACH_STATE, event),
+            None => return,
+        }
+        // When the attachment's task ends, all three channels close at once; whichever
+        // is noticed first, the final state still reaches the window.
+        loop {
+            let open = tokio::select! {
+                changed = state.changed() => {
+                    let open = changed.is_ok();
+                    if open {
+                        state.borrow_and_update();
+                        let Some(event) = current() else { return };
+                        emit(&app, ATTACH_STATE, event);
+                        tray_icon::draw(&app);
+                    }
+                    open
+                }
+                changed = frames.changed() => {
+                    let frame = frames.borrow_and_update().clone();
+                    if let (Ok(()), Some(frame)) = (&changed, frame) {
+                        if weak.strong_count() == 0 {
+                            return;
+                        }
+                        send_frame(&app, &frame);
+                    }
+                    changed.is_ok()
+                }
+                changed = page.changed() => {
+                    if changed.is_ok() {
+                        let info = page.borrow_and_update().clone();
+                        if weak.strong_count() == 0 {
+                            return;
+                        }
+                        emit(&app, PAGE_INFO, info);
+                    }
+                    changed.is_ok()
+                }
+            };
+            if !open || state.borrow().is_over() {
+                break;
+            }
+        }
+        let Some(event) = current() else { return };
+        emit(&app, ATTACH_STATE, event);
+        // Let auto-attach follow a new session of the workspace.
+        send(&app, app.state::<AppState>().auto_attach());
+    });
+}
+
+/// Signals one frame to the window and sends its bytes the configured way.
+pub fn send_frame(app: &AppHandle, frame: &Frame) {
+    let state = app.state::<AppState>();
+    let event = FrameEvent {
+        seq: frame.seq,
+        jpeg: (state.transport == Transport::Event).then(|| frame.jpeg_base64.clone()),
+        metadata: frame.metadata,
+        received_at_ms: frame.received_at_ms,
+    };
+    if state.transport == Transport::Channel {
+        let Some(channel) = state.frame_channel() else {
+            return;
+        };
+        let jpeg = match frame.jpeg() {
+            Ok(jpeg) => jpeg,
+            Err(error) => {
+                tracing::warn!(%error, seq = frame.seq, "a frame is not valid base64; skipped");
+                return;
+            }
+        };
+        let mut bytes = Vec::with_capacity(8 + jpeg.len());
+        bytes.extend_from_slice(&frame.seq.to_le_bytes());
+        bytes.extend_from_slice(&jpeg);
+        if let Err(error) = channel.send(InvokeResponseBody::Raw(bytes)) {
+            tracing::warn!(%error, "cannot send a frame over the channel");
+        }
+    }
+    emit(app, FRAME, event);
+}

@@ -1,0 +1,301 @@
+//! What the window's commands share: the workspace, the live discovery, and the one
+//! attachment the Browser panel shows.
+//!
+//! The state tells no one about a change itself: every method that changes something
+//! returns the [`Change`]s it made, and the caller hands them to
+//! [`crate::shell::notify::send`], the one place that tells the window and the tray.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tauri::ipc::{Channel, InvokeResponseBody};
+use tokio::sync::watch;
+
+use crate::args::Transport;
+use porthole_core::agent_browser::cli::AgentBrowserCli;
+use porthole_core::desktop::auto_attach::{self, Hold, OnScreen};
+use porthole_core::desktop::settings::{SettingsStore, WindowSize};
+use porthole_core::discovery::watch::{DiscoveryWatch, WatchOptions};
+use porthole_core::discovery::{self, Discovery, Gone, ProcessTableError, Report, Session};
+use porthole_core::error::{Coded, UiError};
+use porthole_core::stream::attachment::{AttachOptions, Attachment};
+use porthole_core::sync::lock;
+
+/// What a change to the shared state means for the window and the tray.
+#[derive(Clone)]
+pub enum Change {
+    /// This attachment went on screen: the window follows its state, frames and page.
+    Attached(Arc<Attachment>),
+    /// The app ended the attachment on screen (Detach, hiding, another workspace).
+    Detached,
+    /// Another workspace is open.
+    Workspace,
+    /// The sessions list changed (discovery, or another workspace to group them for).
+    Sessions,
+}
+
+pub struct AppState {
+    /// The open workspace, symlinks resolved; a second `porthole DIR` changes it.
+    workspace: Mutex<PathBuf>,
+    /// How frame bytes reach the window.
+    pub transport: Transport,
+    discovery: DiscoveryWatch,
+    screen: Mutex<Screen>,
+    /// The window's frame channel, with [`Transport::Channel`].
+    frame_channel: Mutex<Option<Channel<InvokeResponseBody>>>,
+    /// What is remembered between runs; `None` without a config folder.
+    settings: Option<SettingsStore>,
+}
+
+/// What the Browser panel shows, and what keeps auto-attach back. One lock, so that
+/// deciding what to attach and attaching it cannot interleave with a pick.
+#[derive(Default)]
+struct Screen {
+    attached: Option<Arc<Attachment>>,
+    hold: Hold,
+}
+
+impl AppState {
+    /// Starts discovery on Tauri's tokio runtime.
+    pub fn start(
+        workspace: PathBuf,
+        transport: Transport,
+        settings: Option<SettingsStore>,
+    ) -> Result<Self, ProcessTableError> {
+        let discovery = Discovery::new()?;
+        let watch = tauri::async_runtime::block_on(async {
+            DiscoveryWatch::spawn(discovery, WatchOptions::default())
+        });
+        if let Some(settings) = &settings {
+            settings.remember_workspace(&workspace);
+        }
+        Ok(Self {
+            workspace: Mutex::new(workspace),
+            transport,
+            discovery: watch,
+            screen: Mutex::new(Screen::default()),
+            frame_channel: Mutex::new(None),
+            settings,
+        })
+    }
+
+    pub fn workspace(&self) -> PathBuf {
+        lock(&self.workspace).clone()
+    }
+
+    /// Switches to another workspace (already resolved): what is on screen is detached,
+    /// the choice is remembered, and the workspace's own session is attached if any.
+    /// Nothing changes when it was already open.
+    pub fn open_workspace(&self, workspace: PathBuf) -> Vec<Change> {
+        {
+            let mut current = lock(&self.workspace);
+            if *current == workspace {
+                return Vec::new();
+            }
+            tracing::info!(workspace = %workspace.display(), "opening another workspace");
+            *current = workspace.clone();
+        }
+        if let Some(settings) = &self.settings {
+            settings.remember_workspace(&workspace);
+        }
+        let mut changes: Vec<Change> = self.end_attachment(Hold::Free).into_iter().collect();
+        changes.extend(self.auto_attach());
+        changes.extend([Change::Workspace, Change::Sessions]);
+        changes
+    }
+
+    /// Whether closing the window should quit rather than keep Porthole in the tray.
+    pub fn quit_on_close(&self) -> bool {
+        self.settings
+            .as_ref()
+            .is_some_and(|s| s.get().quit_on_close)
+    }
+
+    /// The window's size before compact mode, while compact mode is on.
+    pub fn compact(&self) -> Option<WindowSize> {
+        self.settings.as_ref().and_then(|s| s.get().compact)
+    }
+
+    /// Turns compact mode on (remembering the size to return to) or off; kept across
+    /// restarts, as the window's size is.
+    pub fn set_compact(&self, from: Option<WindowSize>) {
+        if let Some(settings) = &self.settings {
+            settings.update(|s| s.compact = from);
+        }
+    }
+
+    /// The agent-browser CLI the person set in settings.json, if any.
+    pub fn agent_browser(&self) -> Option<PathBuf> {
+        self.settings.as_ref().and_then(|s| s.get().agent_browser)
+    }
+
+    /// Workspaces opened before, most recent first (the open one included).
+    pub fn recent_workspaces(&self) -> Vec<PathBuf> {
+        self.settings
+            .as_ref()
+            .map(|s| s.get().recent)
+            .unwrap_or_default()
+    }
+
+    pub fn report(&self) -> Report {
+        Report::for_workspace(&self.workspace(), self.discovery.current().as_ref().clone())
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<Arc<Vec<Session>>> {
+        self.discovery.subscribe()
+    }
+
+    /// Where frame bytes go with [`Transport::Channel`]; a reloaded window replaces it.
+    pub fn set_frame_channel(&self, channel: Channel<InvokeResponseBody>) {
+        *lock(&self.frame_channel) = Some(channel);
+    }
+
+    pub fn frame_channel(&self) -> Option<Channel<InvokeResponseBody>> {
+        lock(&self.frame_channel).clone()
+    }
+
+    fn screen(&self) -> MutexGuard<'_, Screen> {
+        lock(&self.screen)
+    }
+
+    /// The attachment on screen, if any.
+    pub fn attachment(&self) -> Option<Arc<Attachment>> {
+        self.screen().attached.clone()
+    }
+
+    /// The person chose this session: attach it, lift any hold, and remember the choice
+    /// for this workspace, so auto-attach prefers it next time.
+    pub fn choose(&self, session_id: &str) -> Result<Vec<Change>, UiError> {
+        let session = self.live_session(session_id).map_err(|e| e.to_ui())?;
+        let change = {
+            let mut screen = self.screen();
+            let change = self.attach_on(&mut screen, session.clone());
+            let change = change.map_err(|e| e.to_ui())?;
+            screen.hold = Hold::Free;
+            change
+        };
+        if let Some(settings) = &self.settings {
+            if self.report().current.iter().any(|s| s.id == session.id) {
+                settings.remember_choice(&self.workspace(), &session.name);
+            }
+        }
+        Ok(vec![change])
+    }
+
+    /// The person's Detach: the panel empties and stays empty until they pick a
+    /// session or open a workspace.
+    pub fn detach(&self) -> Vec<Change> {
+        self.end_attachment(Hold::Detached).into_iter().collect()
+    }
+
+    /// The window went to the tray: nothing streams while nobody can see it.
+    pub fn window_hidden(&self) -> Vec<Change> {
+        let resume = {
+            let screen = self.screen();
+            match &screen.hold {
+                Hold::Hidden { resume } => resume.clone(),
+                _ => screen
+                    .attached
+                    .as_ref()
+                    .filter(|a| !a.state().borrow().is_over())
+                    .map(|a| a.session().id),
+            }
+        };
+        self.end_attachment(Hold::Hidden { resume })
+            .into_iter()
+            .collect()
+    }
+
+    /// The window is back: what was on screen when it was hidden is attached again if
+    /// it is still alive, else auto-attach picks as usual.
+    pub fn window_shown(&self) -> Vec<Change> {
+        let resume = {
+            let mut screen = self.screen();
+            let Hold::Hidden { resume } = std::mem::take(&mut screen.hold) else {
+                return Vec::new();
+            };
+            resume
+        };
+        match resume.map(|id| self.live_session(&id)) {
+            Some(Ok(session)) => {
+                let mut screen = self.screen();
+                match self.attach_on(&mut screen, session) {
+                    Ok(change) => return vec![change],
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot attach again after the window was shown")
+                    }
+                }
+            }
+            Some(Err(gone)) => tracing::info!(%gone, "what was on screen before hiding is gone"),
+            None => {}
+        }
+        self.auto_attach()
+    }
+
+    /// Attaches what [`auto_attach::decide`] says: the workspace's session when nothing
+    /// runs on screen, unless a hold keeps it back.
+    pub fn auto_attach(&self) -> Vec<Change> {
+        let report = self.report();
+        let preferred = self
+            .settings
+            .as_ref()
+            .and_then(|s| s.chosen_session(&self.workspace()));
+        let mut screen = self.screen();
+        let current = screen
+            .attached
+            .as_ref()
+            .map(|a| (a.session(), a.state().borrow().is_over()));
+        let on_screen = current.as_ref().map(|(s, over)| OnScreen {
+            id: &s.id,
+            pid: s.pid,
+            over: *over,
+        });
+        match auto_attach::decide(&report, preferred.as_deref(), on_screen, &screen.hold) {
+            Some(candidate) => match self.attach_on(&mut screen, candidate.clone()) {
+                Ok(change) => vec![change],
+                Err(error) => {
+                    tracing::warn!(%error, "auto-attach failed");
+                    Vec::new()
+                }
+            },
+            None => Vec::new(),
+        }
+    }
+
+    /// The live session with this id, as discovery sees it now.
+    fn live_session(&self, id: &str) -> Result<Session, Gone> {
+        discovery::find_alive(self.discovery.current().as_ref().clone(), id)
+    }
+
+    /// Starts attaching `session` in `screen`, replacing (and ending) what was there.
+    fn attach_on(
+        &self,
+        screen: &mut Screen,
+        session: Session,
+    ) -> Result<Change, ProcessTableError> {
+        let discovery = Discovery::new()?;
+        let cli = AgentBrowserCli::locate(self.agent_browser().as_deref());
+        tracing::info!(session = %session.name, "attaching");
+        // Commands and tray events run on the main thread, outside the async runtime
+        // the attachment's task needs.
+        let _runtime = tauri::async_runtime::handle().inner().enter();
+        let attachment = Arc::new(Attachment::start(
+            session,
+            discovery,
+            cli,
+            AttachOptions::default(),
+        ));
+        screen.attached = Some(attachment.clone());
+        Ok(Change::Attached(attachment))
+    }
+
+    /// Ends the attachment on screen, if any, and sets the hold.
+    fn end_attachment(&self, hold: Hold) -> Option<Change> {
+        let ended = {
+            let mut screen = self.screen();
+            screen.hold = hold;
+            screen.attached.take()
+        };
+        ended.map(|_| Change::Detached)
+    }
+}

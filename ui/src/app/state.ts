@@ -1,0 +1,132 @@
+// What the window knows of the agent's sessions, kept up to date by the app's events:
+// the last sessions report (the sidebar's list) and the attachment on show (the Browser
+// panel, its canvas and its toolbar). `follow` listens before it fetches what the app
+// knows already, so nothing the app sends in between is lost.
+//
+// Usage: create an AppState, build the painter with `framePainter(state, …)`, let what
+// may drive the page ask `state.live`, then `await follow(state, views, info)`.
+import {
+  attach,
+  currentAttachment,
+  errorMessage,
+  framePainted,
+  listSessions,
+  onAttachState,
+  onDetached,
+  onFrame,
+  onPageInfo,
+  onSessionsChanged,
+  onWorkspaceChanged,
+  registerFrameChannel,
+  requestFrame,
+  type AppInfo,
+  type AttachEvent,
+  type PageInfo,
+  type Report,
+} from "../ipc";
+import type { Transport } from "../generated/Transport";
+import { Painter } from "../panel/painter";
+import { renderAttach, renderIdle, renderReadout, setPage, type PanelElements } from "../panel/panel";
+import type { Toolbar } from "../panel/toolbar";
+import { loaderFor } from "../panel/transport";
+import { renderError, renderSessions } from "../sidebar/sessions";
+
+/** How often the readout (fps, latency) and a reconnect countdown are redrawn. */
+const TICK_MS = 500;
+
+export class AppState {
+  /** The last sessions report; null before the first. */
+  report: Report | null = null;
+  /** The attachment on show; null when there is none. */
+  attached: AttachEvent | null = null;
+
+  /** Whether the attached session's page is Live. */
+  get live(): boolean {
+    return this.attached?.state.state === "live";
+  }
+}
+
+/** Where the state is drawn. */
+export interface StateViews {
+  /** The sidebar's sessions list; failures are said there too. */
+  sessions: HTMLElement;
+  panel: PanelElements;
+  painter: Painter;
+  toolbar: Toolbar;
+  /** Draws the open workspace: at start, and whenever it changes. */
+  showWorkspace(info: AppInfo): void;
+}
+
+/** Paints the attached session's frames; acks each painted frame, and shows the canvas once Live. */
+export function framePainter(state: AppState, screen: HTMLCanvasElement, transport: Transport): Painter {
+  return new Painter(screen, loaderFor(transport, registerFrameChannel), (seq) => {
+    framePainted(seq).catch(() => undefined);
+    if (state.live) screen.hidden = false;
+  });
+}
+
+/**
+ * Follows the app's events, then draws what the app knew before: the workspace in `info`,
+ * the sessions, and the attachment if there is one.
+ */
+export async function follow(state: AppState, views: StateViews, info: AppInfo): Promise<void> {
+  const { sessions, panel, painter, toolbar } = views;
+  const showError = (error: unknown) => renderError(sessions, errorMessage(error));
+  const choose = (sessionId: string) => {
+    attach(sessionId).catch(showError);
+  };
+  const actions = { retry: choose };
+
+  const showSessions = (next: Report) => {
+    state.report = next;
+    renderSessions(sessions, next, state.attached?.session.id ?? null, choose);
+    if (!state.attached) renderIdle(panel, next);
+  };
+  const showPage = (page: PageInfo) => {
+    setPage(panel, page);
+    toolbar.render(page);
+  };
+  const showAttach = (event: AttachEvent) => {
+    if (state.attached?.session.id !== event.session.id) painter.clear();
+    state.attached = event;
+    renderAttach(panel, event, actions);
+    showPage(event.page);
+    if (state.report) renderSessions(sessions, state.report, event.session.id, choose);
+  };
+  const showDetached = () => {
+    state.attached = null;
+    painter.clear();
+    toolbar.render(null);
+    renderIdle(panel, state.report);
+    if (state.report) renderSessions(sessions, state.report, null, choose);
+  };
+
+  renderIdle(panel, null);
+  await onWorkspaceChanged(views.showWorkspace);
+  await onDetached(showDetached);
+  await onSessionsChanged(showSessions);
+  await onAttachState(showAttach);
+  await onPageInfo(showPage);
+  await onFrame((frame) => painter.push(frame));
+  window.setInterval(() => {
+    if (state.live) {
+      const { fps, latencyMs } = painter.stats();
+      renderReadout(panel, fps, latencyMs);
+    } else if (state.attached?.state.state === "reconnecting") {
+      renderAttach(panel, state.attached, actions);
+    }
+  }, TICK_MS);
+
+  try {
+    views.showWorkspace(info);
+    showSessions(await listSessions());
+    const current = await currentAttachment();
+    if (current) {
+      showAttach(current);
+      // The newest frame may have been sent before this page listened.
+      await requestFrame();
+    }
+  } catch (error) {
+    showError(error);
+  }
+}

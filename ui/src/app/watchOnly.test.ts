@@ -1,0 +1,59 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { WatchOnly, watchOnlyKey } from "./watchOnly";
+
+function memoryStorage(initial: Record<string, string> = {}) {
+  const data = new Map(Object.entries(initial));
+  return {
+    getItem: (k: string) => data.get(k) ?? null,
+    setItem: (k: string, v: string) => void data.set(k, v),
+    data,
+  };
+}
+
+function setup(storage = memoryStorage(), workspace = "/ws") {
+  const button = document.body.appendChild(document.createElement("button"));
+  const viewport = document.body.appendChild(document.createElement("div"));
+  return { button, viewport, storage, watchOnly: new WatchOnly(button, viewport, storage, workspace) };
+}
+
+describe("watchOnlyKey", () => {
+  it("gives each workspace its own key", () => {
+    expect(watchOnlyKey("/ws"), "the key names the workspace").toBe("porthole.watchOnly:/ws");
+    expect(watchOnlyKey("/a"), "two workspaces never share a choice").not.toBe(watchOnlyKey("/b"));
+  });
+});
+
+describe("WatchOnly", () => {
+  afterEach(() => document.body.replaceChildren());
+
+  it("starts off, and with what was chosen for the workspace", () => {
+    expect(setup().watchOnly.on, "input reaches the page unless the person chose otherwise").toBe(false);
+    const { watchOnly, button, viewport } = setup(memoryStorage({ [watchOnlyKey("/ws")]: "1" }));
+    expect(watchOnly.on, "the remembered choice").toBe(true);
+    expect(button.getAttribute("aria-pressed"), "the button says so").toBe("true");
+    expect(viewport.classList.contains("locked"), "and so does the viewport").toBe(true);
+  });
+
+  it("toggles on a click, remembers it, and tells the listener after the change", () => {
+    const { watchOnly, button, viewport, storage } = setup();
+    const seen: boolean[] = [];
+    watchOnly.onToggle(() => seen.push(watchOnly.on));
+    button.click();
+    expect(watchOnly.on).toBe(true);
+    expect(viewport.classList.contains("locked")).toBe(true);
+    expect(storage.data.get(watchOnlyKey("/ws")), "the choice is stored for the workspace").toBe("1");
+    button.click();
+    expect(storage.data.get(watchOnlyKey("/ws")), "turning it off is stored too").toBe("0");
+    expect(seen, "the listener sees the state after each click").toEqual([true, false]);
+  });
+
+  it("takes up each workspace's own choice when the workspace changes", () => {
+    const { watchOnly, button, storage } = setup(memoryStorage({ [watchOnlyKey("/other")]: "1" }));
+    watchOnly.switchTo("/other");
+    expect(watchOnly.on, "the other workspace was watch only").toBe(true);
+    button.click();
+    watchOnly.switchTo("/ws");
+    expect(watchOnly.on, "the first workspace's choice is untouched").toBe(false);
+    expect(storage.data.get(watchOnlyKey("/other")), "the click was remembered for the workspace it was made in").toBe("0");
+  });
+});

@@ -1,0 +1,61 @@
+// Generated from the Rust definitions by `cargo test`. Do not edit.
+
+import { invoke, type Channel } from "@tauri-apps/api/core";
+import type { AppInfo } from "./AppInfo";
+import type { AttachEvent } from "./AttachEvent";
+import type { ImageFormat } from "./ImageFormat";
+import type { Input } from "./Input";
+import type { NavAction } from "./NavAction";
+import type { Report } from "./Report";
+
+/** Every command the window may call. */
+export const COMMANDS = [
+  "app_info",
+  "list_sessions",
+  "attach",
+  "detach",
+  "attachment",
+  "frame_painted",
+  "frame_channel",
+  "send_input",
+  "request_frame",
+  "navigate",
+  "open_external",
+  "save_screenshot",
+  "copy_screenshot",
+  "open_workspace",
+  "pick_workspace",
+  "set_compact",
+] as const;
+
+export const appInfo = () => invoke<AppInfo>("app_info");
+
+export const listSessions = () => invoke<Report>("list_sessions");
+
+export const attach = (sessionId: string) => invoke<void>("attach", { sessionId });
+
+export const detach = () => invoke<void>("detach");
+
+export const attachment = () => invoke<AttachEvent | null>("attachment");
+
+export const framePainted = (seq: number) => invoke<void>("frame_painted", { seq });
+
+export const frameChannel = (channel: Channel<ArrayBuffer>) => invoke<void>("frame_channel", { channel });
+
+export const sendInput = (input: Input) => invoke<void>("send_input", { input });
+
+export const requestFrame = () => invoke<void>("request_frame");
+
+export const navigate = (action: NavAction) => invoke<void>("navigate", { action });
+
+export const openExternal = (url: string) => invoke<void>("open_external", { url });
+
+export const saveScreenshot = (format: ImageFormat) => invoke<string>("save_screenshot", { format });
+
+export const copyScreenshot = () => invoke<void>("copy_screenshot");
+
+export const openWorkspace = (path: string) => invoke<void>("open_workspace", { path });
+
+export const pickWorkspace = () => invoke<void>("pick_workspace");
+
+export const setCompact = (on: boolean) => invoke<void>("set_compact", { on });
