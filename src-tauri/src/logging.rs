@@ -4,7 +4,7 @@
 //! (`$XDG_DATA_HOME/dev.porthole.app/logs/porthole.YYYY-MM-DD.log` on Linux, seven days
 //! kept). Headless commands log to stderr only, warnings and up, so their stdout stays
 //! clean for `--json`. `PORTHOLE_LOG` takes a tracing filter (`debug`,
-//! `porthole=trace`, ...).
+//! `porthole_core=trace`, ...).
 
 use std::path::PathBuf;
 
