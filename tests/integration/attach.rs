@@ -305,8 +305,7 @@ async fn a_daemon_killed_mid_stream_ends_the_attachment() {
 }
 
 fn input_page() -> String {
-    let page =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/pages/input/index.html");
+    let page = crate::support::repo().join("tests/pages/input/index.html");
     format!(
         "file://{}",
         page.canonicalize().expect("input page").display()
