@@ -9,7 +9,6 @@
 //! bindings test; the same test fails when a function's signature here disagrees with
 //! its line in the list.
 
-use serde::Serialize;
 use tauri::ipc::{Channel, InvokeResponseBody};
 use tauri::{AppHandle, State};
 
@@ -186,7 +185,7 @@ pub fn set_compact(app: AppHandle, on: bool) -> Result<(), UiError> {
 }
 
 /// One command of the surface, as the window sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Command {
     /// The command's name, as `invoke` takes it.
     pub name: &'static str,

@@ -264,7 +264,7 @@ impl AppState {
 
     /// The live session with this id, as discovery sees it now.
     fn live_session(&self, id: &str) -> Result<Session, Gone> {
-        discovery::find_alive(self.discovery.current().as_ref().clone(), id)
+        discovery::find_alive(&self.discovery.current(), id)
     }
 
     /// Starts attaching `session` in `screen`, replacing (and ending) what was there.

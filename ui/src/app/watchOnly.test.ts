@@ -1,14 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { WatchOnly, watchOnlyKey } from "./watchOnly";
-
-function memoryStorage(initial: Record<string, string> = {}) {
-  const data = new Map(Object.entries(initial));
-  return {
-    getItem: (k: string) => data.get(k) ?? null,
-    setItem: (k: string, v: string) => void data.set(k, v),
-    data,
-  };
-}
+import { memoryStorage } from "../testing/storage";
 
 function setup(storage = memoryStorage(), workspace = "/ws") {
   const button = document.body.appendChild(document.createElement("button"));

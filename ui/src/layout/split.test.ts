@@ -8,15 +8,7 @@ import {
   installSplit,
   storedFraction,
 } from "./split";
-
-function memoryStorage(initial: Record<string, string> = {}) {
-  const data = new Map(Object.entries(initial));
-  return {
-    getItem: (k: string) => data.get(k) ?? null,
-    setItem: (k: string, v: string) => void data.set(k, v),
-    data,
-  };
-}
+import { memoryStorage } from "../testing/storage";
 
 describe("clampSidebar", () => {
   it("keeps the sidebar and the panel usable at any window width", () => {

@@ -151,12 +151,13 @@ impl Report {
 /// `id` among `sessions` if its daemon is alive, else why it cannot be used: the one
 /// answer to "is this session still there?", whether from a fresh scan or from what the
 /// discovery watch saw last.
-pub fn find_alive(sessions: Vec<Session>, id: &str) -> Result<Session, Gone> {
-    match sessions.into_iter().find(|s| s.id == id) {
-        Some(s) if s.is_alive() => Ok(s),
+pub fn find_alive(sessions: &[Session], id: &str) -> Result<Session, Gone> {
+    match sessions.iter().find(|s| s.id == id) {
+        Some(s) if s.is_alive() => Ok(s.clone()),
         Some(s) => Err(Gone {
             reason: s
                 .problem
+                .clone()
                 .unwrap_or_else(|| "its daemon is not running".into()),
         }),
         None => Err(Gone {
@@ -267,7 +268,7 @@ impl Discovery {
 
     /// Scans again and returns the session with this `id` if its daemon is still alive.
     pub fn recheck(&mut self, id: &str) -> Result<Session, Gone> {
-        find_alive(self.scan(), id)
+        find_alive(&self.scan(), id)
     }
 }
 
@@ -465,6 +466,33 @@ mod tests {
         assert_eq!(s.stream_port, Some(4000));
         assert_eq!(s.cwd.as_deref(), Some(Path::new("/ws")));
         assert_eq!(s.id, "/run/ab/demo");
+    }
+
+    #[test]
+    fn find_alive_gives_the_live_session_or_says_why_it_is_gone() {
+        let live = classify(
+            files("live", Ok(7), Some(4000)),
+            Some(&daemon("live", "/ws")),
+        );
+        let dead = classify(files("dead", Ok(8), None), None);
+        let sessions = [live.clone(), dead.clone()];
+        assert_eq!(
+            find_alive(&sessions, &live.id),
+            Ok(live),
+            "a live daemon is found"
+        );
+        let gone = find_alive(&sessions, &dead.id).expect_err("a dead daemon is not alive");
+        assert_eq!(
+            Some(gone.reason),
+            dead.problem,
+            "the reason is discovery's own, naming the pid"
+        );
+        let closed = find_alive(&sessions, "/run/ab/closed").expect_err("no files, no session");
+        assert!(
+            closed.reason.contains("files are gone"),
+            "a session whose files went away says so: {}",
+            closed.reason
+        );
     }
 
     #[test]
