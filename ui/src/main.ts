@@ -62,7 +62,7 @@ async function boot(): Promise<void> {
       describe: errorMessage,
     },
   );
-  watchOnly.onToggle(() => toolbar.setEnabled(drivable()));
+  watchOnly.onChange(() => toolbar.setEnabled(drivable()));
   installViewport(viewport, panel.screen, byTestId<HTMLTextAreaElement>("keys"), {
     geometry: () => painter.geometry(),
     enabled: drivable,

@@ -29,7 +29,7 @@ describe("WatchOnly", () => {
   it("toggles on a click, remembers it, and tells the listener after the change", () => {
     const { watchOnly, button, viewport, storage } = setup();
     const seen: boolean[] = [];
-    watchOnly.onToggle(() => seen.push(watchOnly.on));
+    watchOnly.onChange(() => seen.push(watchOnly.on));
     button.click();
     expect(watchOnly.on).toBe(true);
     expect(viewport.classList.contains("locked")).toBe(true);
@@ -47,5 +47,15 @@ describe("WatchOnly", () => {
     watchOnly.switchTo("/ws");
     expect(watchOnly.on, "the first workspace's choice is untouched").toBe(false);
     expect(storage.data.get(watchOnlyKey("/other")), "the click was remembered for the workspace it was made in").toBe("0");
+  });
+
+  it("tells the listener when another workspace's choice changes it, and only then", () => {
+    const { watchOnly } = setup(memoryStorage({ [watchOnlyKey("/locked")]: "1" }));
+    const seen: boolean[] = [];
+    watchOnly.onChange(() => seen.push(watchOnly.on));
+    watchOnly.switchTo("/also-open");
+    expect(seen, "a workspace with the same choice changes nothing").toEqual([]);
+    watchOnly.switchTo("/locked");
+    expect(seen, "so the toolbar can follow a workspace that is watch only").toEqual([true]);
   });
 });

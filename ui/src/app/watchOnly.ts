@@ -3,8 +3,8 @@
 // `locked`), and the choice is remembered per workspace in localStorage.
 //
 // Usage: `new WatchOnly(button, viewport, localStorage, workspace)`; ask `on` before
-// letting input through, call `switchTo` when another workspace opens, and `onToggle`
-// to follow the person's clicks.
+// letting input through, call `switchTo` when another workspace opens, and `onChange`
+// to follow every change, from a click or from another workspace's choice.
 
 /** The localStorage key of a workspace's choice ("1" on, "0" off). */
 export function watchOnlyKey(workspace: string): string {
@@ -12,6 +12,8 @@ export function watchOnlyKey(workspace: string): string {
 }
 
 export class WatchOnly {
+  private readonly listeners: Array<() => void> = [];
+
   constructor(
     private readonly button: HTMLButtonElement,
     private readonly viewport: HTMLElement,
@@ -33,9 +35,9 @@ export class WatchOnly {
     this.set(this.remembered());
   }
 
-  /** Calls `listener` after each click has turned watch only on or off. */
-  onToggle(listener: () => void): void {
-    this.button.addEventListener("click", listener);
+  /** Calls `listener` after watch only turned on or off, by a click or a workspace switch. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
   }
 
   private remembered(): boolean {
@@ -43,8 +45,10 @@ export class WatchOnly {
   }
 
   private set(on: boolean): void {
+    const changed = on !== this.on;
     this.button.setAttribute("aria-pressed", String(on));
     this.viewport.classList.toggle("locked", on);
     this.storage.setItem(watchOnlyKey(this.workspace), on ? "1" : "0");
+    if (changed) for (const listener of this.listeners) listener();
   }
 }
