@@ -46,6 +46,13 @@ function appRunning(): boolean {
   }
 }
 
+/** The pid of the running Porthole window process; it is started by WebKitWebDriver. */
+export function appPid(): number {
+  const pids = execFileSync("pgrep", APP_PROCESS, { encoding: "utf8" }).trim().split("\n").map(Number);
+  if (pids.length !== 1 || !Number.isInteger(pids[0])) throw new Error(`expected one Porthole process, found ${pids.join(", ")}`);
+  return pids[0];
+}
+
 /**
  * Waits for the tests' app to be gone, ending it after 5 s. While it lives, a new one
  * would hand its workspace over to it (one instance only) instead of opening a window.

@@ -1,13 +1,17 @@
 // Turns a `frame` event into a decoded image, fetching the JPEG the way the app sends
-// it (see `Transport` in src-tauri/src/args.rs): inside the event (base64), over a
-// Tauri Channel (raw bytes, an 8-byte little-endian seq first), or from the `frame:`
-// URI scheme. Decoding uses createImageBitmap, off the main thread in WebKit, except
-// for the base64 path, which decodes a data: URL image.
+// it (see `Transport` in src-tauri/src/args.rs): from the `frame:` URI scheme, inside the
+// event (base64), or over a Tauri Channel (raw bytes, an 8-byte little-endian seq first).
+//
+// Every path decodes into one reused <img> element. WebKitGTK's createImageBitmap keeps
+// memory for each Blob it decodes even after close() (measured: about 12 MB a minute at
+// 25 fps, docs/ARCHITECTURE.md), and a new Image per frame holds every decoded frame
+// until the garbage collector runs (hundreds of MB). One element holds one frame: its
+// next src lets the previous image go.
 import { Channel } from "@tauri-apps/api/core";
 import type { FrameEvent } from "../generated/FrameEvent";
 import type { Transport } from "../generated/Transport";
 
-/** A decoded frame, ready to draw. */
+/** A decoded frame, ready to draw until `close`. */
 export interface Decoded {
   image: CanvasImageSource;
   width: number;
@@ -17,6 +21,25 @@ export interface Decoded {
 
 /** Fetches and decodes the JPEG of a frame event; null when a newer frame replaced it. */
 export type Loader = (frame: FrameEvent) => Promise<Decoded | null>;
+
+/** What the loader needs of an image element (a real HTMLImageElement in the window). */
+export type FrameImage = Pick<HTMLImageElement, "src" | "crossOrigin" | "decode" | "naturalWidth" | "naturalHeight"> &
+  CanvasImageSource;
+
+/**
+ * Decodes `src` into `image`, the one element every frame goes through. `release` runs
+ * once the frame has been drawn (for a blob: URL, revoking it).
+ */
+async function decodeInto(image: FrameImage, src: string, release = () => {}): Promise<Decoded> {
+  image.src = src;
+  try {
+    await image.decode();
+  } catch (error) {
+    release();
+    throw error;
+  }
+  return { image, width: image.naturalWidth, height: image.naturalHeight, close: release };
+}
 
 /** Where the `frame:` scheme answers: `frame://localhost` on Linux and macOS, `http://frame.localhost` on Windows. */
 export function schemeUrl(seq: number, windows = navigator.userAgent.includes("Windows")): string {
@@ -30,36 +53,24 @@ export function splitChannelMessage(buffer: ArrayBuffer): { seq: number; jpeg: U
   return { seq, jpeg: new Uint8Array(buffer, 8) };
 }
 
-async function bitmap(blob: Blob): Promise<Decoded> {
-  const image = await createImageBitmap(blob);
-  return { image, width: image.width, height: image.height, close: () => image.close() };
-}
-
-function fromBase64(frame: FrameEvent): Promise<Decoded> {
-  const image = new Image();
-  image.src = `data:image/jpeg;base64,${frame.jpeg ?? ""}`;
-  return image
-    .decode()
-    .then(() => ({ image, width: image.naturalWidth, height: image.naturalHeight, close: () => undefined }));
-}
-
 /**
  * The loader for a transport. `register` hands the app a Channel (for `channel`); it is
- * called once here.
+ * called once here. `image` is the element frames decode into.
  */
 export function loaderFor(
   transport: Transport,
   register: (channel: Channel<ArrayBuffer>) => Promise<void>,
+  image: FrameImage = new Image(),
 ): Loader {
+  // The scheme answers with `Access-Control-Allow-Origin: *`; loading it as CORS keeps
+  // the canvas it is drawn on readable.
+  image.crossOrigin = "anonymous";
   switch (transport) {
     case "event":
-      return fromBase64;
+      return (frame) => decodeInto(image, `data:image/jpeg;base64,${frame.jpeg ?? ""}`);
     case "scheme":
-      return async (frame) => {
-        const response = await fetch(schemeUrl(frame.seq), { cache: "no-store" });
-        if (!response.ok) throw new Error(`frame ${frame.seq}: HTTP ${response.status}`);
-        return bitmap(await response.blob());
-      };
+      // The element loads the newest frame straight from the scheme: no fetch, no Blob.
+      return (frame) => decodeInto(image, schemeUrl(frame.seq));
     case "channel": {
       // The bytes and the event travel separately; whichever comes second completes
       // the pair. Only the newest of each is kept.
@@ -88,7 +99,9 @@ export function loaderFor(
             waiting = { seq: frame.seq, resolve };
           });
         }
-        return jpeg ? bitmap(new Blob([jpeg as BlobPart], { type: "image/jpeg" })) : null;
+        if (!jpeg) return null;
+        const url = URL.createObjectURL(new Blob([jpeg as BlobPart], { type: "image/jpeg" }));
+        return decodeInto(image, url, () => URL.revokeObjectURL(url));
       };
     }
   }
