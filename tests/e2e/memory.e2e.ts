@@ -56,6 +56,7 @@ describe("memory while live", () => {
       const readout = await waitForText(app.driver, "readout", () => true);
       const slope = fitLine(points)?.slope ?? NaN;
       const curve = points.map(([, mb]) => mb.toFixed(0)).join(" ");
+      console.info(`web process over two minutes live: ${slope.toFixed(2)} MB/min; RSS MB every 5 s: ${curve}`);
       expect(cpuSeconds / (MEASURE_MS / 1000), `the web process painted frames all along (readout: ${readout})`).toBeGreaterThan(0.05);
       expect(slope, `the web process's RSS fits a line of at most ${MAX_SLOPE} MB/min; samples: ${curve}`).toBeLessThan(MAX_SLOPE);
     },
