@@ -71,6 +71,15 @@ async function main(): Promise<void> {
   const args = TRANSPORT ? ["--transport", TRANSPORT, box.workspace] : [box.workspace];
   const app = spawn(APP, args, { env, stdio: ["ignore", "ignore", "inherit"] });
   const appPid = app.pid ?? 0;
+  // Interrupted (Ctrl-C, a timeout), the soak still closes the session it started: its
+  // Chromium would otherwise keep rendering the bench page and load the machine.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      app.kill();
+      tray.stop();
+      void closeAll().finally(() => process.exit(130));
+    });
+  }
   const samples: Sample[] = [];
   let phase: Phase = "live";
   let started = 0;
