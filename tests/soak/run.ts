@@ -145,12 +145,12 @@ function analyse(samples: Sample[]): Row[] {
     const first = stretch[0];
     const last = stretch[stretch.length - 1];
     const minutes = last.minute - first.minute;
-    for (const process of Object.keys(last.rssMb)) {
-      const points = stretch.filter((s) => process in s.rssMb).map((s) => [s.minute, s.rssMb[process]] as [number, number]);
+    for (const name of Object.keys(last.rssMb)) {
+      const points = stretch.filter((s) => name in s.rssMb).map((s) => [s.minute, s.rssMb[name]] as [number, number]);
       const g = growth(points);
       if (!g) continue;
-      const cpu = process in first.cpuSeconds ? ((last.cpuSeconds[process] - first.cpuSeconds[process]) / (minutes * 60)) * 100 : NaN;
-      rows.push({ phase, process, minutes, growth: g, cpuPercent: cpu, limit: phase === "live" ? LIVE_LIMIT : IDLE_LIMIT });
+      const cpu = name in first.cpuSeconds ? ((last.cpuSeconds[name] - first.cpuSeconds[name]) / (minutes * 60)) * 100 : NaN;
+      rows.push({ phase, process: name, minutes, growth: g, cpuPercent: cpu, limit: phase === "live" ? LIVE_LIMIT : IDLE_LIMIT });
     }
   }
   return rows;

@@ -81,7 +81,7 @@ export function pidOf(session: AgentSession): number {
 }
 
 /** Every process below `pid` in the process tree, from /proc. */
-function descendants(pid: number): number[] {
+export function descendants(pid: number): number[] {
   const parents: Array<[number, number]> = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;

@@ -2,7 +2,8 @@
 // process and of the WebKit processes below it, read from /proc, and the straight line
 // that fits the samples best (least squares). A slope fitted over every sample says
 // whether memory grows; one sample against another says mostly when the GC ran.
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { descendants } from "./agentBrowser";
 
 /** One reading of one process. */
 export interface Reading {
@@ -32,36 +33,9 @@ function read(pid: number): Reading | null {
   }
 }
 
-/** The parent of every process, from /proc. */
-function parents(): Map<number, number> {
-  const table = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      table.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // Gone while the table was read.
-    }
-  }
-  return table;
-}
-
 /** `pid` itself and every WebKit process below it (web, network, GPU), in pid order. */
 export function readTree(pid: number): Reading[] {
-  const table = parents();
-  const below: number[] = [];
-  const queue = [pid];
-  while (queue.length) {
-    const parent = queue.pop();
-    for (const [child, ppid] of table) {
-      if (ppid === parent) {
-        below.push(child);
-        queue.push(child);
-      }
-    }
-  }
-  return [pid, ...below.sort((a, b) => a - b)]
+  return [pid, ...descendants(pid).sort((a, b) => a - b)]
     .map(read)
     .filter((r): r is Reading => r !== null && (r.pid === pid || r.name.startsWith("WebKit")));
 }
