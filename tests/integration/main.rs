@@ -4,6 +4,7 @@
 //! sessions.
 
 mod attach;
+mod cdp;
 mod discovery;
 mod stream_control;
 mod support;

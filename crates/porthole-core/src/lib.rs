@@ -6,6 +6,7 @@
 //! The modules follow the data flow:
 //!
 //! - [`agent_browser`]: the session files, the typed CLI, the stream's HTTP side;
+//! - [`cdp`]: browsers reached over the DevTools protocol: endpoints and discovery;
 //! - [`discovery`]: which sessions exist, which are alive, whose workspace they are in,
 //!   kept current by a watch;
 //! - [`stream`]: one attachment: making the stream attachable ([`stream::ensure`]), the
@@ -26,6 +27,7 @@
 //! ```
 
 pub mod agent_browser;
+pub mod cdp;
 pub mod control;
 pub mod desktop;
 pub mod discovery;

@@ -1,0 +1,405 @@
+//! Which running browsers speak the DevTools protocol, and how to reach each one.
+//!
+//! Agents also drive Chrome without agent-browser: Puppeteer and chrome-devtools-mcp
+//! start it with `--remote-debugging-port=0` and read the real port from
+//! `DevToolsActivePort` in the profile directory; other setups use a fixed port such as
+//! 9222; Playwright talks over a pipe (`--remote-debugging-pipe`), which nobody else can
+//! join. This module looks at a browser's main process (the one without `--type=`) and
+//! says which of these it is. The Chromium an agent-browser daemon started is left out:
+//! Porthole shows that one as the session.
+//!
+//! Classification is pure: the process table and the file read are passed in, so every
+//! rule is unit-tested without a browser.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use sysinfo::{ProcessRefreshKind, ProcessesToUpdate, System, UpdateKind};
+
+/// A process as the classification needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrowserProcess {
+    pub pid: u32,
+    /// Its executable's path or name.
+    pub exe: PathBuf,
+    /// Its arguments, the program first.
+    pub cmd: Vec<String>,
+    pub cwd: Option<PathBuf>,
+}
+
+/// How Porthole can reach a browser's DevTools.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    /// A TCP port on loopback, with the browser's WebSocket path when known.
+    Port { port: u16, ws_path: Option<String> },
+    /// The browser picked its own port and has not said which (yet).
+    PortUnknown { reason: String },
+    /// Only the process that started it can talk to it.
+    Pipe,
+}
+
+impl Reach {
+    /// Why Porthole cannot attach, for a person; `None` when it can.
+    pub fn not_attachable(&self) -> Option<String> {
+        match self {
+            Reach::Port { .. } => None,
+            Reach::PortUnknown { reason } => Some(reason.clone()),
+            Reach::Pipe => Some(
+                "started with --remote-debugging-pipe (Playwright's way): only the program that \
+                 started it can talk to it"
+                    .into(),
+            ),
+        }
+    }
+}
+
+/// A browser whose DevTools Porthole may show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CdpBrowser {
+    pub pid: u32,
+    /// What a person calls it: Chromium, Google Chrome…
+    pub product: String,
+    pub cwd: Option<PathBuf>,
+    pub reach: Reach,
+}
+
+impl CdpBrowser {
+    /// "Chromium · port 9222 · pid 4242".
+    pub fn label(&self) -> String {
+        match &self.reach {
+            Reach::Port { port, .. } => {
+                format!("{} · port {port} · pid {}", self.product, self.pid)
+            }
+            Reach::PortUnknown { .. } | Reach::Pipe => {
+                format!("{} · pid {}", self.product, self.pid)
+            }
+        }
+    }
+}
+
+/// The value of `--name=VALUE` in `cmd`.
+fn flag<'a>(cmd: &'a [String], name: &str) -> Option<&'a str> {
+    let prefix = format!("{name}=");
+    cmd.iter().find_map(|arg| arg.strip_prefix(prefix.as_str()))
+}
+
+fn has_flag(cmd: &[String], name: &str) -> bool {
+    cmd.iter()
+        .any(|arg| arg == name || arg.starts_with(&format!("{name}=")))
+}
+
+/// The browser's name from its executable.
+fn product(exe: &Path) -> String {
+    let name = exe
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match name.as_str() {
+        "chromium" | "chromium-browser" => "Chromium".into(),
+        "chrome" | "google-chrome" | "google-chrome-stable" => "Google Chrome".into(),
+        "chrome-headless-shell" => "Chrome Headless Shell".into(),
+        "msedge" | "microsoft-edge" => "Microsoft Edge".into(),
+        "brave" | "brave-browser" => "Brave".into(),
+        "" => "Browser".into(),
+        other => other.to_owned(),
+    }
+}
+
+/// Reads `DevToolsActivePort`: the port on the first line, the browser's WebSocket
+/// path on the second.
+pub fn parse_active_port(text: &str) -> Option<(u16, Option<String>)> {
+    let mut lines = text.lines();
+    let port = lines
+        .next()?
+        .trim()
+        .parse::<u16>()
+        .ok()
+        .filter(|&p| p != 0)?;
+    let path = lines
+        .next()
+        .map(str::trim)
+        .filter(|p| p.starts_with('/'))
+        .map(str::to_owned);
+    Some((port, path))
+}
+
+/// Classifies one process; `None` when it is not a browser's main process with DevTools
+/// open. `read` reads a file (for `DevToolsActivePort`).
+pub fn classify(
+    process: &BrowserProcess,
+    read: impl Fn(&Path) -> Option<String>,
+) -> Option<CdpBrowser> {
+    let cmd = &process.cmd;
+    // Renderers, the GPU process and utilities carry --type=; only the main process
+    // owns the DevTools endpoint.
+    if has_flag(cmd, "--type") {
+        return None;
+    }
+    let reach = if let Some(port) = flag(cmd, "--remote-debugging-port") {
+        match port.parse::<u16>() {
+            Ok(0) => {
+                let profile = flag(cmd, "--user-data-dir").map(|dir| {
+                    let dir = PathBuf::from(dir);
+                    match (&process.cwd, dir.is_relative()) {
+                        (Some(cwd), true) => cwd.join(dir),
+                        _ => dir,
+                    }
+                });
+                match profile {
+                    Some(profile) => match read(&profile.join("DevToolsActivePort"))
+                        .as_deref()
+                        .and_then(parse_active_port)
+                    {
+                        Some((port, ws_path)) => Reach::Port { port, ws_path },
+                        None => Reach::PortUnknown {
+                            reason: format!(
+                                "it chose its own port and has not written it to {} yet",
+                                profile.join("DevToolsActivePort").display()
+                            ),
+                        },
+                    },
+                    None => Reach::PortUnknown {
+                        reason: "it chose its own port, and without --user-data-dir there is no \
+                                 DevToolsActivePort to read it from"
+                            .into(),
+                    },
+                }
+            }
+            Ok(port) => Reach::Port {
+                port,
+                ws_path: None,
+            },
+            Err(_) => return None,
+        }
+    } else if has_flag(cmd, "--remote-debugging-pipe") {
+        Reach::Pipe
+    } else {
+        return None;
+    };
+    Some(CdpBrowser {
+        pid: process.pid,
+        product: product(&process.exe),
+        cwd: process.cwd.clone(),
+        reach,
+    })
+}
+
+/// Whether `pid` descends from one of `daemons` (agent-browser daemons), by `parents`
+/// (pid to parent pid).
+pub fn owned_by_daemon(pid: u32, parents: &HashMap<u32, u32>, daemons: &HashSet<u32>) -> bool {
+    let mut at = pid;
+    // A bound on the walk: a table read while processes come and go can hold a cycle.
+    for _ in 0..64 {
+        match parents.get(&at) {
+            Some(&parent) if daemons.contains(&parent) => return true,
+            Some(&parent) if parent > 1 && parent != at => at = parent,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Every browser on this machine with DevTools open, except those `daemons` (the pids
+/// of agent-browser daemons) started. Reads `/proc` once; spawns nothing.
+pub fn scan(daemons: &HashSet<u32>) -> Result<Vec<CdpBrowser>, sysinfo::Error> {
+    let mut system = System::new()?;
+    let kind = ProcessRefreshKind::nothing()
+        .with_cmd(UpdateKind::Always)
+        .with_exe(UpdateKind::Always)
+        .with_cwd(UpdateKind::Always)
+        .without_tasks();
+    system.refresh_processes_specifics(ProcessesToUpdate::All, true, kind);
+    let parents: HashMap<u32, u32> = system
+        .processes()
+        .iter()
+        .filter_map(|(pid, p)| Some((pid.as_u32(), p.parent()?.as_u32())))
+        .collect();
+    let mut found: Vec<CdpBrowser> = system
+        .processes()
+        .iter()
+        .filter(|(_, p)| p.thread_kind().is_none())
+        .filter_map(|(pid, p)| {
+            let cmd: Vec<String> = p
+                .cmd()
+                .iter()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            // Cheap first: most processes have nothing to do with DevTools.
+            if !cmd.iter().any(|a| a.starts_with("--remote-debugging-")) {
+                return None;
+            }
+            let process = BrowserProcess {
+                pid: pid.as_u32(),
+                exe: p
+                    .exe()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| PathBuf::from(&cmd[0])),
+                cmd,
+                cwd: p.cwd().map(Path::to_path_buf),
+            };
+            classify(&process, |path| std::fs::read_to_string(path).ok())
+        })
+        .filter(|b| !owned_by_daemon(b.pid, &parents, daemons))
+        .collect();
+    found.sort_by_key(|b| b.pid);
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn process(pid: u32, exe: &str, args: &[&str]) -> BrowserProcess {
+        let mut cmd = vec![exe.to_owned()];
+        cmd.extend(args.iter().map(|a| (*a).to_owned()));
+        BrowserProcess {
+            pid,
+            exe: PathBuf::from(exe),
+            cmd,
+            cwd: Some(PathBuf::from("/work/app")),
+        }
+    }
+
+    fn nothing(_: &Path) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn a_fixed_port_is_reachable_and_named_for_a_person() {
+        let p = process(
+            4242,
+            "/usr/lib/chromium/chromium",
+            &["--remote-debugging-port=9222", "about:blank"],
+        );
+        let b = classify(&p, nothing).expect("a browser with a debugging port");
+        assert_eq!(
+            b.reach,
+            Reach::Port {
+                port: 9222,
+                ws_path: None
+            }
+        );
+        assert_eq!(b.label(), "Chromium · port 9222 · pid 4242");
+        assert_eq!(b.reach.not_attachable(), None, "a port can be attached");
+        assert_eq!(
+            b.cwd.as_deref(),
+            Some(Path::new("/work/app")),
+            "the workspace comes from its cwd"
+        );
+    }
+
+    #[test]
+    fn port_zero_is_read_from_the_profile_s_devtools_active_port() {
+        let p = process(
+            7,
+            "/opt/google/chrome/chrome",
+            &["--remote-debugging-port=0", "--user-data-dir=profile"],
+        );
+        let read = |path: &Path| {
+            (path == Path::new("/work/app/profile/DevToolsActivePort"))
+                .then(|| "41234\n/devtools/browser/2f4e\n".to_owned())
+        };
+        let b = classify(&p, read).expect("a browser that picked its port");
+        assert_eq!(
+            b.reach,
+            Reach::Port {
+                port: 41234,
+                ws_path: Some("/devtools/browser/2f4e".into())
+            },
+            "a relative profile is under the browser's cwd"
+        );
+        assert_eq!(b.label(), "Google Chrome · port 41234 · pid 7");
+    }
+
+    #[test]
+    fn port_zero_without_its_file_says_why_it_cannot_be_attached() {
+        let p = process(
+            8,
+            "chromium",
+            &["--remote-debugging-port=0", "--user-data-dir=/tmp/p"],
+        );
+        let b = classify(&p, nothing).expect("still listed");
+        let why = b.reach.not_attachable().expect("not attachable yet");
+        assert!(
+            why.contains("/tmp/p/DevToolsActivePort"),
+            "names the file it waits for: {why}"
+        );
+        let p = process(9, "chromium", &["--remote-debugging-port=0"]);
+        let why = classify(&p, nothing)
+            .and_then(|b| b.reach.not_attachable())
+            .expect("no profile");
+        assert!(why.contains("--user-data-dir"), "{why}");
+    }
+
+    #[test]
+    fn a_pipe_browser_is_listed_as_not_attachable() {
+        let p = process(
+            10,
+            "/ms-playwright/chromium-1200/chrome-linux/chrome",
+            &["--remote-debugging-pipe", "--headless"],
+        );
+        let b = classify(&p, nothing).expect("a pipe browser is listed");
+        assert_eq!(b.reach, Reach::Pipe);
+        assert!(
+            b.reach.not_attachable().is_some_and(|w| w.contains("pipe")),
+            "and says why"
+        );
+        assert_eq!(b.label(), "Google Chrome · pid 10");
+    }
+
+    #[test]
+    fn only_the_main_process_of_a_browser_with_devtools_counts() {
+        let renderer = process(
+            11,
+            "chromium",
+            &["--type=renderer", "--remote-debugging-port=9222"],
+        );
+        assert_eq!(
+            classify(&renderer, nothing),
+            None,
+            "a renderer does not own the endpoint"
+        );
+        let plain = process(12, "chromium", &["--headless", "https://example.com"]);
+        assert_eq!(
+            classify(&plain, nothing),
+            None,
+            "no DevTools, nothing to show"
+        );
+        let odd = process(13, "chromium", &["--remote-debugging-port=x"]);
+        assert_eq!(
+            classify(&odd, nothing),
+            None,
+            "an unreadable port is no endpoint"
+        );
+    }
+
+    #[test]
+    fn devtools_active_port_must_hold_a_port() {
+        assert_eq!(
+            parse_active_port("9222\n/devtools/browser/a"),
+            Some((9222, Some("/devtools/browser/a".into())))
+        );
+        assert_eq!(parse_active_port("9222"), Some((9222, None)));
+        assert_eq!(parse_active_port("0\n/x"), None);
+        assert_eq!(parse_active_port(""), None);
+        assert_eq!(parse_active_port("port\n"), None);
+    }
+
+    #[test]
+    fn the_chromium_a_daemon_started_is_the_session_not_a_second_entry() {
+        // daemon 100 ─ chromium 200 ─ zygote 300; another chromium 400 under a shell 50.
+        let parents = HashMap::from([(200, 100), (300, 200), (100, 1), (400, 50), (50, 1)]);
+        let daemons = HashSet::from([100]);
+        assert!(owned_by_daemon(200, &parents, &daemons));
+        assert!(owned_by_daemon(300, &parents, &daemons));
+        assert!(
+            !owned_by_daemon(400, &parents, &daemons),
+            "a browser of its own is listed"
+        );
+        let cycle = HashMap::from([(5, 6), (6, 5)]);
+        assert!(
+            !owned_by_daemon(5, &cycle, &daemons),
+            "a cycle in a racy table ends the walk"
+        );
+    }
+}
