@@ -14,7 +14,7 @@ use ts_rs::TS;
 use crate::shell::commands::{self, Command};
 use crate::shell::notify;
 use porthole_core::desktop::vocabulary;
-use porthole_core::discovery::SessionStatus;
+use porthole_core::discovery::{SessionKind, SessionStatus};
 
 const HEADER: &str = "// Generated from the Rust definitions by `cargo test`. Do not edit.\n\n";
 
@@ -88,6 +88,7 @@ fn commands_ts(surface: &[Command]) -> String {
 
 fn vocabulary_ts() -> String {
     let mut ts = String::from(HEADER);
+    ts.push_str("import type { SessionKind } from \"./SessionKind\";\n");
     ts.push_str("import type { SessionStatus } from \"./SessionStatus\";\n\n");
     let status = |s: SessionStatus| {
         serde_json::to_value(s)
@@ -107,6 +108,25 @@ fn vocabulary_ts() -> String {
         ));
         for s in SessionStatus::ALL {
             ts.push_str(&format!("  {}: {:?},\n", status(s), text(s)));
+        }
+        ts.push_str("};\n\n");
+    }
+    for (name, text) in [
+        (
+            "KIND_BADGE",
+            SessionKind::badge as fn(SessionKind) -> &'static str,
+        ),
+        ("KIND_HINT", SessionKind::hint),
+    ] {
+        ts.push_str(&format!(
+            "export const {name}: Record<SessionKind, string> = {{\n"
+        ));
+        for k in SessionKind::ALL {
+            let key = serde_json::to_value(k)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .expect("a kind serializes as a string");
+            ts.push_str(&format!("  {key:?}: {:?},\n", text(k)));
         }
         ts.push_str("};\n\n");
     }
@@ -156,6 +176,8 @@ fn bindings_are_written_from_the_rust_definitions() {
         binding::<notify::AppInfo>(),
         binding::<porthole_core::control::navigation::NavAction>(),
         binding::<SessionStatus>(),
+        binding::<porthole_core::discovery::SessionKind>(),
+        binding::<porthole_core::stream::attachment::FrameSize>(),
         binding::<porthole_core::discovery::Session>(),
         binding::<porthole_core::discovery::Report>(),
         binding::<crate::args::Transport>(),

@@ -20,7 +20,7 @@ use porthole_core::agent_browser::cli::AgentBrowserCli;
 use porthole_core::desktop::auto_attach::{self, Hold};
 use porthole_core::desktop::settings::SettingsStore;
 use porthole_core::desktop::vocabulary;
-use porthole_core::discovery::{Discovery, Report, Session};
+use porthole_core::discovery::{Discovery, Report, Session, SessionKind};
 use porthole_core::error::{Coded, ErrorCode, UiError};
 use porthole_core::resources::{Usage, UsageSummary};
 use porthole_core::stream::attachment::{AckMode, AttachOptions, AttachState, Attachment};
@@ -53,6 +53,9 @@ pub async fn sessions(args: SessionsArgs) -> ExitCode {
         };
         return fail(args.json, &error.to_ui());
     };
+    if session.kind == SessionKind::Cdp {
+        return explain_cdp(session, args.json);
+    }
     let cli = AgentBrowserCli::locate(args.agent_browser.as_deref());
     match ensure_stream(&mut discovery, cli.as_ref(), &session).await {
         Ok(ensured) => {
@@ -83,6 +86,42 @@ pub async fn sessions(args: SessionsArgs) -> ExitCode {
         }
         Err(e) => fail(args.json, &e.to_ui()),
     }
+}
+
+/// `--ensure` on a DevTools browser: there is no stream to turn on.
+fn explain_cdp(session: Session, json: bool) -> ExitCode {
+    let Some(port) = session.cdp_port.filter(|_| session.can_attach()) else {
+        let why = session
+            .problem
+            .clone()
+            .unwrap_or_else(|| "it offers no DevTools port".into());
+        let error = HeadlessError::NotAttachable {
+            name: session.name,
+            why,
+        };
+        return fail(json, &error.to_ui());
+    };
+    let note = format!(
+        "a DevTools browser needs no stream: Porthole shows it over the DevTools protocol on port {port}"
+    );
+    if json {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Out {
+            #[serde(flatten)]
+            session: Session,
+            enabled_now: bool,
+            note: String,
+        }
+        print_json(&Out {
+            session,
+            enabled_now: false,
+            note,
+        });
+    } else {
+        println!("{}: {note}", session.name);
+    }
+    ExitCode::SUCCESS
 }
 
 /// What `porthole watch --json` prints.
@@ -233,8 +272,10 @@ fn save_last_frame(attachment: &Attachment, path: &Path) -> Result<(), UiError> 
 enum HeadlessError {
     #[error("no agent-browser session named \"{name}\" was found (looked in {looked_in})")]
     NoSuchSession { name: String, looked_in: String },
-    #[error("no live agent-browser session runs in {}", .0.display())]
+    #[error("no live agent-browser session or DevTools browser runs in {}", .0.display())]
     NoLiveSession(PathBuf),
+    #[error("{name} cannot be attached: {why}")]
+    NotAttachable { name: String, why: String },
     #[error("the session ended while it was watched: {0}")]
     Ended(String),
     #[error("{0}")]
@@ -248,6 +289,7 @@ impl Coded for HeadlessError {
                 ErrorCode::SessionNotFound
             }
             HeadlessError::Ended(_) => ErrorCode::SessionEnded,
+            HeadlessError::NotAttachable { .. } => ErrorCode::NotAttachable,
             HeadlessError::SaveFrame(_) => ErrorCode::WriteFailed,
         }
     }
@@ -293,7 +335,7 @@ fn print_table(report: &Report) {
         vocabulary::in_workspace(&report.workspace.display().to_string())
     );
     if report.current.is_empty() {
-        println!("  no agent-browser session runs in this workspace");
+        println!("  no agent-browser session or DevTools browser runs in this workspace");
     }
     for s in &report.current {
         println!("  {}", line(s));
@@ -310,12 +352,22 @@ fn print_table(report: &Report) {
 }
 
 fn line(s: &Session) -> String {
-    let status = s.status.label();
     let mut out = match &s.namespace {
         Some(ns) => format!("{ns}/{}", s.name),
         None => s.name.clone(),
     };
-    out.push_str(&format!("  {status}"));
+    // A CDP browser's name already says its port and pid.
+    if s.kind == SessionKind::Cdp {
+        out.push_str(&format!("  {}", s.kind.badge()));
+        if !s.can_attach() {
+            out.push_str(&format!("  {}", s.status.label()));
+        }
+        if let Some(problem) = &s.problem {
+            out.push_str(&format!("  ({problem})"));
+        }
+        return out;
+    }
+    out.push_str(&format!("  {}", s.status.label()));
     if let Some(port) = s.stream_port {
         out.push_str(&format!("  port {port}"));
     }

@@ -9,8 +9,14 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use porthole_core::cdp::browsers::{scan, CdpBrowser, Reach};
+use porthole_core::cdp::connection::{browser_ws_url, Connection};
+use porthole_core::discovery::{Report, Session, SessionKind, SessionStatus};
+use porthole_core::stream::attachment::{
+    AckMode, AttachOptions, AttachState, Attachment, FrameSize,
+};
+use porthole_core::stream::protocol::{Input, MouseButton, MouseEventType, MouseInput};
 
-use crate::support::{kill9, Sandbox};
+use crate::support::{kill9, repo, Sandbox};
 
 /// A headless Chromium the test owns; killed with its children when dropped.
 struct Browser(Child);
@@ -23,6 +29,11 @@ impl Drop for Browser {
 }
 
 fn chromium(cwd: &Path, args: &[&str]) -> Browser {
+    chromium_on(cwd, args, "about:blank")
+}
+
+/// Debian's Chromium, headless, in `cwd`, showing `url`.
+fn chromium_on(cwd: &Path, args: &[&str], url: &str) -> Browser {
     let program = std::env::var("AGENT_BROWSER_EXECUTABLE_PATH")
         .unwrap_or_else(|_| "/usr/bin/chromium".into());
     let child = Command::new(program)
@@ -39,7 +50,7 @@ fn chromium(cwd: &Path, args: &[&str]) -> Browser {
             "--disable-sync",
         ])
         .args(args)
-        .arg("about:blank")
+        .arg(url)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -177,5 +188,349 @@ fn the_chromium_of_an_agent_browser_session_is_not_listed_twice() {
     assert!(
         !listed.iter().any(|b| family.contains(&b.pid)),
         "with them, it is the session's and not listed again: {listed:?}"
+    );
+}
+
+/// A page of the repository's tests/pages as a file URL.
+fn page(rel: &str) -> String {
+    let path = repo().join("tests/pages").join(rel);
+    format!(
+        "file://{}",
+        path.canonicalize().expect("test page").display()
+    )
+}
+
+/// Discovery as the app runs it (browsers included), over the sandbox's socket dir.
+fn discover(sandbox: &Sandbox, workspace: &Path) -> Report {
+    let mut discovery = sandbox.discovery().with_browsers().expect("process table");
+    Report::for_workspace(workspace, discovery.scan())
+}
+
+/// The CDP session of browser `pid` in `workspace`'s report, once it has a port.
+fn cdp_session(sandbox: &Sandbox, workspace: &Path, pid: u32) -> Session {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let report = discover(sandbox, workspace);
+        if let Some(s) = report
+            .current
+            .iter()
+            .find(|s| s.pid == Some(pid) && s.status == SessionStatus::Attachable)
+        {
+            return s.clone();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "browser {pid} never listed in its workspace as attachable: {report:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+async fn wait_state(attachment: &Attachment, want: impl Fn(&AttachState) -> bool, what: &str) {
+    let mut state = attachment.state();
+    let reached = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            if want(&state.borrow_and_update()) {
+                return;
+            }
+            if state.changed().await.is_err() {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(
+        reached.is_ok() && want(&attachment.state().borrow()),
+        "{what}; the attachment is {:?}",
+        *attachment.state().borrow()
+    );
+}
+
+async fn wait_frames(attachment: &Attachment, more_than: u64, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while attachment.stats().frames <= more_than {
+        assert!(
+            Instant::now() < deadline,
+            "{what}: {} frames after 20 s",
+            attachment.stats().frames
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The pixel size of the newest frame.
+fn frame_pixels(attachment: &Attachment) -> (usize, usize) {
+    let frame = attachment.frames().borrow().clone().expect("a frame");
+    let jpeg = frame.jpeg().expect("base64");
+    let mut decoder = zune_jpeg::JpegDecoder::new(&jpeg);
+    decoder.decode_headers().expect("a JPEG");
+    decoder.dimensions().expect("dimensions")
+}
+
+/// Evaluates `expression` in the browser's first page, over a connection of the test's
+/// own.
+async fn eval(port: u16, expression: &str) -> serde_json::Value {
+    use chromiumoxide_cdp::cdp::browser_protocol::target::{
+        AttachToTargetParams, GetTargetsParams,
+    };
+    use chromiumoxide_cdp::cdp::js_protocol::runtime::EvaluateParams;
+    let url = browser_ws_url("127.0.0.1", port).await.expect("DevTools");
+    let mut cdp = Connection::connect(&url).await.expect("connect");
+    let targets = cdp
+        .call(GetTargetsParams::default(), None)
+        .await
+        .expect("targets");
+    let page = targets
+        .target_infos
+        .into_iter()
+        .find(|t| t.r#type == "page")
+        .expect("a page");
+    let mut attach = AttachToTargetParams::new(page.target_id);
+    attach.flatten = Some(true);
+    let session: String = cdp
+        .call(attach, None)
+        .await
+        .expect("attach")
+        .session_id
+        .into();
+    let mut params = EvaluateParams::new(expression);
+    params.return_by_value = Some(true);
+    let result = cdp.call(params, Some(&session)).await.expect("evaluate");
+    cdp.close().await;
+    result.result.value.unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_devtools_browser_in_the_workspace_is_shown_sized_to_the_panel_and_ends_with_it() {
+    let sandbox = Sandbox::new();
+    let workspace = sandbox.dir("puppeteer-app");
+    let browser = chromium_on(
+        &workspace,
+        &[
+            "--remote-debugging-port=0",
+            "--user-data-dir=profile",
+            "--window-size=1280,720",
+        ],
+        &page("bench/index.html"),
+    );
+    let pid = browser.0.id();
+    let session = cdp_session(&sandbox, &workspace, pid);
+    assert_eq!(session.kind, SessionKind::Cdp, "listed as its own kind");
+    assert!(
+        session.name.starts_with("Chromium · port ")
+            && session.name.ends_with(&format!("pid {pid}")),
+        "named as a person recognises it: {}",
+        session.name
+    );
+    let json = serde_json::to_value(&session).expect("json");
+    assert_eq!(json["kind"], "cdp", "the JSON says its kind");
+    assert!(json["cdpPort"].as_u64().is_some(), "and its port: {json}");
+
+    let attachment = Attachment::start(
+        session,
+        sandbox.discovery(),
+        Err(porthole_core::agent_browser::cli::CliError::NotFound { searched: vec![] }),
+        AttachOptions {
+            ack: AckMode::OnReceive,
+            ..AttachOptions::default()
+        },
+    );
+    wait_state(
+        &attachment,
+        |s| matches!(s, AttachState::Live { .. }),
+        "the browser's page goes live",
+    )
+    .await;
+    wait_frames(
+        &attachment,
+        10,
+        "frames keep coming from the repainting page",
+    )
+    .await;
+    let (full_width, _) = frame_pixels(&attachment);
+    assert!(
+        full_width > 400,
+        "unsized frames are the page's own size: {full_width}"
+    );
+
+    attachment.set_frame_size(Some(FrameSize {
+        width: 320,
+        height: 180,
+    }));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while frame_pixels(&attachment).0 > 320 {
+        assert!(
+            Instant::now() < deadline,
+            "frames follow the panel's size to 320 px wide, still {:?}",
+            frame_pixels(&attachment)
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    attachment.set_frame_size(Some(FrameSize {
+        width: 640,
+        height: 360,
+    }));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while frame_pixels(&attachment).0 <= 320 {
+        assert!(Instant::now() < deadline, "and grow again with it");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        frame_pixels(&attachment).0 <= 640,
+        "never larger than asked"
+    );
+
+    drop(browser);
+    wait_state(
+        &attachment,
+        |s| matches!(s, AttachState::Ended { .. }),
+        "a killed browser ends the attachment",
+    )
+    .await;
+    if let AttachState::Ended { reason, .. } = &*attachment.state().borrow() {
+        assert!(
+            reason.contains("exited"),
+            "the reason says the browser is gone: {reason}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_click_lands_where_it_was_aimed_and_a_new_tab_is_followed() {
+    let sandbox = Sandbox::new();
+    let workspace = sandbox.dir("clicks");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let profile = format!(
+        "--user-data-dir={}",
+        sandbox.dir("clicks-profile").display()
+    );
+    let browser = chromium_on(
+        &workspace,
+        &[
+            &format!("--remote-debugging-port={port}"),
+            &profile,
+            "--window-size=1280,720",
+        ],
+        &page("input/index.html"),
+    );
+    let session = cdp_session(&sandbox, &workspace, browser.0.id());
+    assert_eq!(
+        session.cdp_port,
+        Some(port),
+        "a fixed port is the one on its command line"
+    );
+    let attachment = Attachment::start(
+        session,
+        sandbox.discovery(),
+        Err(porthole_core::agent_browser::cli::CliError::NotFound { searched: vec![] }),
+        AttachOptions {
+            ack: AckMode::OnReceive,
+            ..AttachOptions::default()
+        },
+    );
+    wait_state(
+        &attachment,
+        |s| matches!(s, AttachState::Live { .. }),
+        "the page goes live",
+    )
+    .await;
+    for event_type in [MouseEventType::MousePressed, MouseEventType::MouseReleased] {
+        attachment
+            .send_input(Input::InputMouse(MouseInput {
+                event_type,
+                x: 250.0,
+                y: 150.0,
+                button: MouseButton::Left,
+                click_count: 1,
+                delta_x: 0.0,
+                delta_y: 0.0,
+                modifiers: 0,
+            }))
+            .expect("input is taken while live");
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let clicks = loop {
+        let clicks = eval(port, "window.__clicks").await;
+        if clicks.as_array().is_some_and(|c| !c.is_empty()) || Instant::now() > deadline {
+            break clicks;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let click = &clicks[0];
+    let (x, y) = (
+        click["x"].as_f64().unwrap_or(-99.0),
+        click["y"].as_f64().unwrap_or(-99.0),
+    );
+    assert!(
+        (x - 250.0).abs() <= 2.0 && (y - 150.0).abs() <= 2.0,
+        "the click lands within 2 CSS px of (250, 150): {clicks}"
+    );
+
+    // The agent opens a tab: the panel follows it.
+    let before = attachment.page().borrow().tabs.len();
+    eval(port, "window.open('about:blank#second', '_blank') !== null").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let page = attachment.page().borrow().clone();
+        let active = page.tabs.iter().find(|t| t.active).map(|t| t.url.clone());
+        if page.tabs.len() > before && active.as_deref().is_some_and(|u| u.contains("#second")) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the new tab is listed and shown: {page:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[test]
+fn a_browser_driven_over_a_pipe_is_listed_as_not_attachable_and_says_why() {
+    let sandbox = Sandbox::new();
+    let workspace = sandbox.dir("playwright");
+    // Playwright's way: DevTools on fds 3 and 4, which only the parent holds.
+    let program = std::env::var("AGENT_BROWSER_EXECUTABLE_PATH")
+        .unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let child = Command::new("bash")
+        .current_dir(&workspace)
+        .arg("-c")
+        .arg(format!(
+            "exec {program} --headless=new --no-sandbox --no-first-run --disable-gpu \
+             --user-data-dir=profile --remote-debugging-pipe about:blank 3<&0 4>/dev/null"
+        ))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Chromium starts");
+    let browser = Browser(child);
+    let pid = browser.0.id();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let session = loop {
+        let report = discover(&sandbox, &workspace);
+        if let Some(s) = report.current.iter().find(|s| s.pid == Some(pid)) {
+            break s.clone();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the pipe browser is listed in its workspace: {report:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(session.status, SessionStatus::NotAttachable);
+    assert!(
+        !session.can_attach(),
+        "it is never attached, by hand or by itself"
+    );
+    assert!(
+        session
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.contains("--remote-debugging-pipe")),
+        "it says why: {:?}",
+        session.problem
     );
 }

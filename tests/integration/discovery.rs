@@ -268,7 +268,7 @@ async fn watch_lag(
             if rx
                 .borrow_and_update()
                 .iter()
-                .any(|s| s.name == name && s.is_alive())
+                .any(|s| s.name == name && s.can_attach())
             {
                 return (Instant::now(), rx);
             }

@@ -7,6 +7,7 @@ import type { AttachEvent } from "./generated/AttachEvent";
 import type { FrameEvent } from "./generated/FrameEvent";
 import type { PageInfo } from "./generated/PageInfo";
 import type { Report } from "./generated/Report";
+import type { Session } from "./generated/Session";
 import type { ErrorCode } from "./generated/ErrorCode";
 import type { UiError } from "./generated/UiError";
 import { ATTACH_STATE, DETACHED, FRAME, PAGE_INFO, SESSIONS_CHANGED, WORKSPACE_CHANGED } from "./generated/events";
@@ -27,10 +28,16 @@ export {
   openWorkspace,
   pickWorkspace,
   setCompact,
+  setFrameSize,
   requestFrame,
   sendInput,
   frameChannel as registerFrameChannel,
 } from "./generated/commands";
+
+/** Alive and reachable: what a click may attach. */
+export function canAttach(s: Session): boolean {
+  return s.status === "attachable" || s.status === "missing_stream";
+}
 
 function on<T>(name: string, handler: (payload: T) => void): Promise<UnlistenFn> {
   return listen<T>(name, (event) => handler(event.payload));

@@ -124,6 +124,11 @@ error_codes! {
     NotADirectory,
     /// The window could not change its mode.
     Window,
+    /// The browser runs, but offers no DevTools port Porthole can connect to.
+    NotAttachable,
+    /// The DevTools address given is not one Porthole connects to (not loopback, not a
+    /// port or a ws:// URL).
+    InvalidEndpoint,
 }
 
 #[cfg(test)]

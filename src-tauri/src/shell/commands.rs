@@ -17,7 +17,7 @@ use porthole_core::control::navigation::{self, NavAction};
 use porthole_core::control::screenshot::{self, ImageFormat, ScreenshotError};
 use porthole_core::discovery::{Discovery, Report};
 use porthole_core::error::{Coded, UiError};
-use porthole_core::stream::attachment::Attachment;
+use porthole_core::stream::attachment::{Attachment, FrameSize};
 use porthole_core::stream::protocol::Input;
 
 use crate::shell::error::ShellError;
@@ -66,6 +66,13 @@ pub fn frame_painted(state: State<'_, AppState>, seq: u64) {
     if let Some(a) = state.attachment() {
         a.ack(seq);
     }
+}
+
+/// The panel shows frames at most this many device pixels (`null`: none shown). A
+/// DevTools browser then sends frames of that size; agent-browser's stream cannot.
+#[tauri::command]
+pub fn set_frame_size(state: State<'_, AppState>, size: Option<FrameSize>) {
+    state.set_frame_size(size);
 }
 
 /// The window's channel for frame bytes, used when the transport is `channel`.
@@ -244,7 +251,15 @@ ipc_primitive! {
     Channel<InvokeResponseBody> => "Channel<ArrayBuffer>",
 }
 
-ipc_generated!(AppInfo, Report, AttachEvent, Input, NavAction, ImageFormat);
+ipc_generated!(
+    AppInfo,
+    Report,
+    AttachEvent,
+    Input,
+    NavAction,
+    ImageFormat,
+    FrameSize
+);
 
 impl<T: Ipc> Ipc for Option<T> {
     fn ts() -> String {
@@ -287,6 +302,7 @@ surface! {
     detach() -> ();
     attachment() -> Option<AttachEvent>;
     frame_painted(seq: u64) -> ();
+    set_frame_size(size: Option<FrameSize>) -> ();
     frame_channel(channel: Channel<InvokeResponseBody>) -> ();
     send_input(input: Input) -> ();
     request_frame() -> ();

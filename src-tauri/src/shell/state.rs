@@ -18,7 +18,7 @@ use porthole_core::desktop::settings::{SettingsStore, WindowSize};
 use porthole_core::discovery::watch::{DiscoveryWatch, WatchOptions};
 use porthole_core::discovery::{self, Discovery, Gone, ProcessTableError, Report, Session};
 use porthole_core::error::{Coded, UiError};
-use porthole_core::stream::attachment::{AttachOptions, Attachment};
+use porthole_core::stream::attachment::{AttachOptions, Attachment, FrameSize};
 use porthole_core::sync::lock;
 
 /// What a change to the shared state means for the window and the tray.
@@ -53,6 +53,9 @@ pub struct AppState {
 struct Screen {
     attached: Option<Arc<Attachment>>,
     hold: Hold,
+    /// The panel's size in device pixels, as the window last said: every attachment
+    /// starts with it, so a CDP source sends frames no larger.
+    frame_size: Option<FrameSize>,
 }
 
 impl AppState {
@@ -285,8 +288,18 @@ impl AppState {
             cli,
             AttachOptions::default(),
         ));
+        attachment.set_frame_size(screen.frame_size);
         screen.attached = Some(attachment.clone());
         Ok(Change::Attached(attachment))
+    }
+
+    /// The panel is now `size` device pixels (`None`: not showing frames).
+    pub fn set_frame_size(&self, size: Option<FrameSize>) {
+        let mut screen = lock(&self.screen);
+        screen.frame_size = size;
+        if let Some(attachment) = &screen.attached {
+            attachment.set_frame_size(size);
+        }
     }
 
     /// Ends the attachment on screen, if any, and sets the hold.

@@ -10,6 +10,7 @@ import {
   currentAttachment,
   errorMessage,
   framePainted,
+  setFrameSize,
   listSessions,
   onAttachState,
   onDetached,
@@ -59,10 +60,15 @@ export interface StateViews {
 
 /** Paints the attached session's frames; acks each painted frame, and shows the canvas once Live. */
 export function framePainter(state: AppState, screen: HTMLCanvasElement, transport: Transport): Painter {
-  return new Painter(screen, loaderFor(transport, registerFrameChannel), (seq) => {
-    framePainted(seq).catch(() => undefined);
-    if (state.live) screen.hidden = false;
-  });
+  return new Painter(
+    screen,
+    loaderFor(transport, registerFrameChannel),
+    (seq) => {
+      framePainted(seq).catch(() => undefined);
+      if (state.live) screen.hidden = false;
+    },
+    (size) => setFrameSize(size).catch(() => undefined),
+  );
 }
 
 /**

@@ -4,4 +4,4 @@
  * Every code a person can meet, in the window or in `--json` output. Serialized
  * in snake_case (`session_gone`); the UI receives the same enum, generated.
  */
-export type ErrorCode = "session_not_found" | "session_gone" | "session_ended" | "process_table" | "cli_not_found" | "cli_too_old" | "cli_version_mismatch" | "cli_failed" | "timeout" | "enable_failed" | "verify_failed" | "not_live" | "invalid_input" | "not_attached" | "invalid_url" | "invalid_tab" | "navigation_failed" | "open_failed" | "no_frame" | "frame_undecodable" | "encode_failed" | "write_failed" | "clipboard" | "not_a_directory" | "window";
+export type ErrorCode = "session_not_found" | "session_gone" | "session_ended" | "process_table" | "cli_not_found" | "cli_too_old" | "cli_version_mismatch" | "cli_failed" | "timeout" | "enable_failed" | "verify_failed" | "not_live" | "invalid_input" | "not_attached" | "invalid_url" | "invalid_tab" | "navigation_failed" | "open_failed" | "no_frame" | "frame_undecodable" | "encode_failed" | "write_failed" | "clipboard" | "not_a_directory" | "window" | "not_attachable" | "invalid_endpoint";

@@ -3,4 +3,4 @@
 /**
  * Where a session stands.
  */
-export type SessionStatus = "attachable" | "missing_stream" | "stale";
+export type SessionStatus = "attachable" | "missing_stream" | "stale" | "not_attachable";

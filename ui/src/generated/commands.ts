@@ -3,6 +3,7 @@
 import { invoke, type Channel } from "@tauri-apps/api/core";
 import type { AppInfo } from "./AppInfo";
 import type { AttachEvent } from "./AttachEvent";
+import type { FrameSize } from "./FrameSize";
 import type { ImageFormat } from "./ImageFormat";
 import type { Input } from "./Input";
 import type { NavAction } from "./NavAction";
@@ -16,6 +17,7 @@ export const COMMANDS = [
   "detach",
   "attachment",
   "frame_painted",
+  "set_frame_size",
   "frame_channel",
   "send_input",
   "request_frame",
@@ -39,6 +41,8 @@ export const detach = () => invoke<void>("detach");
 export const attachment = () => invoke<AttachEvent | null>("attachment");
 
 export const framePainted = (seq: number) => invoke<void>("frame_painted", { seq });
+
+export const setFrameSize = (size: FrameSize | null) => invoke<void>("set_frame_size", { size });
 
 export const frameChannel = (channel: Channel<ArrayBuffer>) => invoke<void>("frame_channel", { channel });
 

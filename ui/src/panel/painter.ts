@@ -19,12 +19,33 @@ export class Painter {
   private natural = { width: 0, height: 0 };
   private deviceWidth = 0;
 
+  private panelSize = { width: 0, height: 0 };
+
+  /**
+   * `onPanelSize` hears the panel's size in device pixels whenever it changes: the
+   * largest frame worth sending, which a DevTools browser then sends.
+   */
   constructor(
     private readonly canvas: HTMLCanvasElement,
     private readonly load: Loader,
     private readonly onPainted: (seq: number) => void,
+    private readonly onPanelSize: (size: { width: number; height: number }) => void = () => {},
   ) {
-    new ResizeObserver(() => this.layout()).observe(canvas.parentElement ?? canvas);
+    new ResizeObserver(() => {
+      this.layout();
+      this.reportPanelSize();
+    }).observe(canvas.parentElement ?? canvas);
+  }
+
+  private reportPanelSize(): void {
+    const box = this.canvas.parentElement;
+    if (!box) return;
+    const dpr = window.devicePixelRatio > 0 ? window.devicePixelRatio : 1;
+    const size = { width: Math.round(box.clientWidth * dpr), height: Math.round(box.clientHeight * dpr) };
+    if (size.width <= 0 || size.height <= 0) return;
+    if (size.width === this.panelSize.width && size.height === this.panelSize.height) return;
+    this.panelSize = size;
+    this.onPanelSize(size);
   }
 
   push(frame: FrameEvent): void {

@@ -6,7 +6,7 @@ import type { AttachEvent } from "../generated/AttachEvent";
 import type { AttachState } from "../generated/AttachState";
 import type { PageInfo } from "../generated/PageInfo";
 import type { ErrorCode } from "../generated/ErrorCode";
-import type { Report } from "../ipc";
+import { canAttach, type Report } from "../ipc";
 
 export interface PanelElements {
   session: HTMLElement;
@@ -41,13 +41,13 @@ export function renderIdle(el: PanelElements, report: Report | null): void {
   setPage(el, null);
   el.readout.textContent = "";
   el.screen.hidden = true;
-  const live = report?.current.filter((s) => s.status !== "stale") ?? [];
+  const live = report?.current.filter(canAttach) ?? [];
   message(
     el,
     live.length ? "Choose a session" : "Waiting for the agent's browser",
     live.length
       ? "Click a session on the left to watch it here."
-      : `When your agent opens a browser with agent-browser in ${report?.workspace ?? "this workspace"}, it shows up here by itself.`,
+      : `When your agent opens a browser in ${report?.workspace ?? "this workspace"}, with agent-browser or with DevTools on a port, it shows up here by itself.`,
   );
 }
 
@@ -62,7 +62,13 @@ export function renderAttach(el: PanelElements, event: AttachEvent, actions: Pan
     case "activating":
       return message(el, "Turning streaming on…", `Session ${session.name} had streaming off; Porthole is asking agent-browser to turn it on.`);
     case "connecting":
-      return message(el, "Connecting…", `Connecting to the stream of ${session.name} on port ${state.port}.`);
+      return message(
+        el,
+        "Connecting…",
+        session.kind === "cdp"
+          ? `Connecting to ${session.name} over DevTools.`
+          : `Connecting to the stream of ${session.name} on port ${state.port}.`,
+      );
     case "waiting_for_frame":
       return message(
         el,
@@ -168,6 +174,9 @@ export function failureTitle(code: ErrorCode): string {
     case "enable_failed":
     case "verify_failed":
       return "Cannot turn this session's stream on";
+    case "not_attachable":
+    case "invalid_endpoint":
+      return "Cannot connect to this browser";
     case "process_table":
     case "not_live":
     case "invalid_input":

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Report } from "../ipc";
+import type { Session } from "../generated/Session";
 import { session } from "../testing/session";
 import { renderError, renderSessions } from "./sessions";
 
@@ -27,10 +28,44 @@ describe("renderSessions", () => {
     expect(dead.textContent, "a stale session says why").toContain("not running");
   });
 
+  it("lists a DevTools browser as its own kind, and one it cannot reach as not clickable", () => {
+    const chosen: string[] = [];
+    const cdp = (over: Partial<Session>) =>
+      session({ kind: "cdp", streamPort: null, version: null, ...over });
+    const report: Report = {
+      workspace: "/ws",
+      current: [
+        cdp({ id: "cdp:4242", name: "Chromium · port 9222 · pid 4242", cdpPort: 9222 }),
+        cdp({
+          id: "cdp:77",
+          name: "Chromium · pid 77",
+          status: "not_attachable",
+          problem: "started with --remote-debugging-pipe",
+        }),
+      ],
+      other: [],
+    };
+    const root = document.createElement("div");
+    renderSessions(root, report, null, (id) => chosen.push(id));
+    const live = root.querySelector<HTMLElement>('[data-session-id="cdp:4242"]')!;
+    expect(live.dataset.kind).toBe("cdp");
+    expect(live.textContent, "named with its port and pid, badged as DevTools").toBe(
+      "Chromium · port 9222 · pid 4242DevTools",
+    );
+    live.click();
+    expect(chosen, "a reachable DevTools browser is attached on click").toEqual(["cdp:4242"]);
+    const pipe = root.querySelector<HTMLElement>('[data-session-id="cdp:77"]')!;
+    expect(pipe.textContent, "an unreachable one says why").toContain("--remote-debugging-pipe");
+    expect(pipe.textContent).toContain("Cannot attach");
+    pipe.click();
+    expect(chosen, "and is never attached").toEqual(["cdp:4242"]);
+    expect(pipe.getAttribute("role")).toBeNull();
+  });
+
   it("says what to expect when the workspace has no session", () => {
     const root = document.createElement("div");
     renderSessions(root, { workspace: "/ws", current: [], other: [] });
-    expect(root.textContent).toContain("No agent-browser session runs here yet");
+    expect(root.textContent).toContain("No agent-browser session or DevTools browser runs here yet");
   });
 
   it("shows errors as an alert", () => {

@@ -1,7 +1,7 @@
 // The sessions list in the sidebar: this workspace's sessions first, then the others
 // grouped by the directory their daemon runs in. Every word for a status or a group comes
 // from the Rust side (generated/vocabulary.ts), as the tray's and the CLI's do.
-import type { Report } from "../ipc";
+import { canAttach, type Report } from "../ipc";
 import type { Session } from "../generated/Session";
 import {
   ELSEWHERE,
@@ -10,6 +10,8 @@ import {
   NO_SESSION_HERE,
   SEPARATOR,
   STATUS_HINT,
+  KIND_BADGE,
+  KIND_HINT,
   STATUS_LABEL,
 } from "../generated/vocabulary";
 
@@ -80,7 +82,7 @@ function item(s: Session, ctx: ItemContext): HTMLElement {
   li.dataset.sessionId = s.id;
   li.dataset.status = s.status;
   if (s.id === ctx.attachedId) li.classList.add("attached");
-  if (s.status !== "stale") {
+  if (canAttach(s)) {
     li.tabIndex = 0;
     li.setAttribute("role", "button");
     li.title = `Show ${s.name} in the Browser panel`;
@@ -93,9 +95,16 @@ function item(s: Session, ctx: ItemContext): HTMLElement {
     });
   }
   const name = el("span", "session-name", s.namespace ? `${s.namespace}/${s.name}` : s.name);
-  const badge = el("span", `status status-${s.status}`, STATUS_LABEL[s.status]);
-  badge.title = s.problem ?? STATUS_HINT[s.status];
-  const details = [
+  // A DevTools browser is always "on": its kind says more than its status, unless it
+  // cannot be attached.
+  const cdpLive = s.kind === "cdp" && canAttach(s);
+  const badge = cdpLive
+    ? el("span", "status status-cdp", KIND_BADGE[s.kind])
+    : el("span", `status status-${s.status}`, STATUS_LABEL[s.status]);
+  badge.title = s.problem ?? (cdpLive ? KIND_HINT[s.kind] : STATUS_HINT[s.status]);
+  li.dataset.kind = s.kind;
+  // A DevTools browser's name already says its port and pid.
+  const details = s.kind === "cdp" ? "" : [
     s.streamPort !== null ? `port ${s.streamPort}` : null,
     s.pid !== null ? `pid ${s.pid}` : null,
     s.version ? `v${s.version}` : null,

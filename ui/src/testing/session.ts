@@ -4,6 +4,7 @@ import type { Session } from "../generated/Session";
 export function session(over: Partial<Session> = {}): Session {
   return {
     id: `/run/ab/${over.name ?? "s"}`,
+    kind: "agent-browser",
     name: "s",
     namespace: null,
     socketDir: "/run/ab",
@@ -11,6 +12,7 @@ export function session(over: Partial<Session> = {}): Session {
     cwd: "/ws",
     status: "attachable",
     streamPort: 4000,
+    cdpPort: null,
     version: "0.41.2",
     executable: null,
     startedAt: 1,

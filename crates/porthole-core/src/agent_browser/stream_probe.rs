@@ -69,30 +69,63 @@ fn classify(status: u16, body: &[u8], session: &str) -> Probe {
     }
 }
 
-/// A minimal HTTP/1.1 GET with `Connection: close`; the response is parsed by httparse.
+/// A minimal HTTP/1.1 GET to `127.0.0.1:port`.
 async fn get(port: u16, path: &str) -> Result<(u16, Vec<u8>), String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))
+    get_from("127.0.0.1", port, path).await
+}
+
+/// A minimal HTTP/1.1 GET with `Connection: close` to a loopback `host` (an IP
+/// address); the response is parsed by httparse. Also how the DevTools endpoints of
+/// [`crate::cdp`] are read.
+pub(crate) async fn get_from(host: &str, port: u16, path: &str) -> Result<(u16, Vec<u8>), String> {
+    let mut stream = TcpStream::connect((host, port))
         .await
         .map_err(|e| format!("port {port}: {e}"))?;
-    let request =
-        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    let authority = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n");
     stream
         .write_all(request.as_bytes())
         .await
         .map_err(|e| format!("port {port}: {e}"))?;
+    // Read until the body is whole: Chrome's DevTools server keeps the connection open
+    // whatever the request says, so the end of the stream cannot be waited for.
     let mut raw = Vec::new();
-    stream
-        .take(1 << 20)
-        .read_to_end(&mut raw)
-        .await
-        .map_err(|e| format!("port {port}: {e}"))?;
-    let mut headers = [httparse::EMPTY_HEADER; 32];
-    let mut response = httparse::Response::new(&mut headers);
-    match response.parse(&raw) {
-        Ok(httparse::Status::Complete(offset)) => {
-            Ok((response.code.unwrap_or(0), raw[offset..].to_vec()))
+    let mut chunk = [0u8; 8192];
+    loop {
+        let n = stream
+            .read(&mut chunk)
+            .await
+            .map_err(|e| format!("port {port}: {e}"))?;
+        raw.extend_from_slice(&chunk[..n]);
+        let mut headers = [httparse::EMPTY_HEADER; 32];
+        let mut response = httparse::Response::new(&mut headers);
+        if let Ok(httparse::Status::Complete(offset)) = response.parse(&raw) {
+            let length = response
+                .headers
+                .iter()
+                .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+                .and_then(|h| {
+                    std::str::from_utf8(h.value)
+                        .ok()?
+                        .trim()
+                        .parse::<usize>()
+                        .ok()
+                });
+            let whole = length.is_some_and(|len| raw.len() >= offset + len);
+            if n == 0 || whole {
+                let end = length.map_or(raw.len(), |len| (offset + len).min(raw.len()));
+                return Ok((response.code.unwrap_or(0), raw[offset..end].to_vec()));
+            }
+        } else if n == 0 {
+            return Err(format!("port {port} did not answer HTTP"));
         }
-        _ => Err(format!("port {port} did not answer HTTP")),
+        if raw.len() > 1 << 20 {
+            return Err(format!("port {port} answered more than 1 MiB"));
+        }
     }
 }
 

@@ -14,7 +14,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use sysinfo::{ProcessRefreshKind, ProcessesToUpdate, System, UpdateKind};
+use sysinfo::{Pid, ProcessRefreshKind, ProcessesToUpdate, System, UpdateKind};
 
 /// A process as the classification needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +25,8 @@ pub struct BrowserProcess {
     /// Its arguments, the program first.
     pub cmd: Vec<String>,
     pub cwd: Option<PathBuf>,
+    /// When it started, seconds since the Unix epoch.
+    pub start_time: u64,
 }
 
 /// How Porthole can reach a browser's DevTools.
@@ -59,7 +61,10 @@ pub struct CdpBrowser {
     pub pid: u32,
     /// What a person calls it: Chromium, Google Chrome…
     pub product: String,
+    pub exe: PathBuf,
     pub cwd: Option<PathBuf>,
+    /// When it started, seconds since the Unix epoch.
+    pub started_at: u64,
     pub reach: Reach,
 }
 
@@ -179,7 +184,9 @@ pub fn classify(
     Some(CdpBrowser {
         pid: process.pid,
         product: product(&process.exe),
+        exe: process.exe.clone(),
         cwd: process.cwd.clone(),
+        started_at: process.start_time,
         reach,
     })
 }
@@ -202,47 +209,88 @@ pub fn owned_by_daemon(pid: u32, parents: &HashMap<u32, u32>, daemons: &HashSet<
 /// Every browser on this machine with DevTools open, except those `daemons` (the pids
 /// of agent-browser daemons) started. Reads `/proc` once; spawns nothing.
 pub fn scan(daemons: &HashSet<u32>) -> Result<Vec<CdpBrowser>, sysinfo::Error> {
-    let mut system = System::new()?;
-    let kind = ProcessRefreshKind::nothing()
-        .with_cmd(UpdateKind::Always)
-        .with_exe(UpdateKind::Always)
-        .with_cwd(UpdateKind::Always)
-        .without_tasks();
-    system.refresh_processes_specifics(ProcessesToUpdate::All, true, kind);
-    let parents: HashMap<u32, u32> = system
-        .processes()
-        .iter()
-        .filter_map(|(pid, p)| Some((pid.as_u32(), p.parent()?.as_u32())))
-        .collect();
-    let mut found: Vec<CdpBrowser> = system
-        .processes()
-        .iter()
-        .filter(|(_, p)| p.thread_kind().is_none())
-        .filter_map(|(pid, p)| {
-            let cmd: Vec<String> = p
-                .cmd()
-                .iter()
-                .map(|a| a.to_string_lossy().into_owned())
-                .collect();
-            // Cheap first: most processes have nothing to do with DevTools.
-            if !cmd.iter().any(|a| a.starts_with("--remote-debugging-")) {
-                return None;
-            }
-            let process = BrowserProcess {
-                pid: pid.as_u32(),
-                exe: p
-                    .exe()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| PathBuf::from(&cmd[0])),
-                cmd,
-                cwd: p.cwd().map(Path::to_path_buf),
-            };
-            classify(&process, |path| std::fs::read_to_string(path).ok())
+    Ok(BrowserScanner::new()?.scan(daemons))
+}
+
+/// [`scan`] again and again (discovery's tick) without starting from scratch: it keeps
+/// its process table, reads every command line, and reads the executable and working
+/// directory only of the few processes that turn out to have DevTools open.
+pub struct BrowserScanner {
+    system: System,
+}
+
+impl BrowserScanner {
+    pub fn new() -> Result<Self, sysinfo::Error> {
+        Ok(Self {
+            system: System::new()?,
         })
-        .filter(|b| !owned_by_daemon(b.pid, &parents, daemons))
-        .collect();
-    found.sort_by_key(|b| b.pid);
-    Ok(found)
+    }
+
+    pub fn scan(&mut self, daemons: &HashSet<u32>) -> Vec<CdpBrowser> {
+        let cmd_only = ProcessRefreshKind::nothing()
+            .with_cmd(UpdateKind::Always)
+            .without_tasks();
+        self.system
+            .refresh_processes_specifics(ProcessesToUpdate::All, true, cmd_only);
+        // Cheap first: most processes have nothing to do with DevTools.
+        let candidates: Vec<Pid> = self
+            .system
+            .processes()
+            .iter()
+            .filter(|(_, p)| p.thread_kind().is_none())
+            .filter(|(_, p)| {
+                p.cmd()
+                    .iter()
+                    .any(|a| a.to_string_lossy().starts_with("--remote-debugging-"))
+            })
+            .map(|(pid, _)| *pid)
+            .collect();
+        if candidates.is_empty() {
+            return Vec::new();
+        }
+        let details = ProcessRefreshKind::nothing()
+            .with_cmd(UpdateKind::Always)
+            .with_exe(UpdateKind::Always)
+            .with_cwd(UpdateKind::Always)
+            .without_tasks();
+        self.system.refresh_processes_specifics(
+            ProcessesToUpdate::Some(&candidates),
+            false,
+            details,
+        );
+        let parents: HashMap<u32, u32> = self
+            .system
+            .processes()
+            .iter()
+            .filter_map(|(pid, p)| Some((pid.as_u32(), p.parent()?.as_u32())))
+            .collect();
+        let mut found: Vec<CdpBrowser> = candidates
+            .iter()
+            .filter_map(|pid| {
+                let p = self.system.process(*pid)?;
+                let cmd: Vec<String> = p
+                    .cmd()
+                    .iter()
+                    .map(|a| a.to_string_lossy().into_owned())
+                    .collect();
+                let process = BrowserProcess {
+                    pid: pid.as_u32(),
+                    exe: p
+                        .exe()
+                        .map(Path::to_path_buf)
+                        .or_else(|| cmd.first().map(PathBuf::from))
+                        .unwrap_or_default(),
+                    cmd,
+                    cwd: p.cwd().map(Path::to_path_buf),
+                    start_time: p.start_time(),
+                };
+                classify(&process, |path| std::fs::read_to_string(path).ok())
+            })
+            .filter(|b| !owned_by_daemon(b.pid, &parents, daemons))
+            .collect();
+        found.sort_by_key(|b| b.pid);
+        found
+    }
 }
 
 #[cfg(test)]
@@ -257,6 +305,7 @@ mod tests {
             exe: PathBuf::from(exe),
             cmd,
             cwd: Some(PathBuf::from("/work/app")),
+            start_time: 100,
         }
     }
 

@@ -10,4 +10,6 @@
 //! browsers beside the sessions, come next.
 
 pub mod browsers;
+pub mod connection;
 pub mod endpoint;
+pub mod source;

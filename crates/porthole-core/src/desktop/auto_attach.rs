@@ -68,11 +68,12 @@ mod tests {
     use std::path::{Path, PathBuf};
 
     use super::*;
-    use crate::discovery::SessionStatus;
+    use crate::discovery::{SessionKind, SessionStatus};
 
     fn session(name: &str, pid: u32, started_at: u64) -> Session {
         Session {
             id: format!("/run/agent-browser/{name}"),
+            kind: SessionKind::AgentBrowser,
             name: name.into(),
             namespace: None,
             socket_dir: PathBuf::from("/run/agent-browser"),
@@ -80,6 +81,7 @@ mod tests {
             cwd: Some(PathBuf::from("/ws")),
             status: SessionStatus::Attachable,
             stream_port: Some(40000),
+            cdp_port: None,
             version: Some("0.41.2".into()),
             executable: None,
             started_at: Some(started_at),

@@ -121,7 +121,7 @@ fn session_item(session: &Session, attached: Option<&str>) -> TrayItem {
         id: session.id.clone(),
         label: format!("{}{ns} — {status}", session.name),
         attached: attached == Some(session.id.as_str()),
-        enabled: session.is_alive(),
+        enabled: session.can_attach(),
     }
 }
 
@@ -137,11 +137,12 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::discovery::SessionStatus;
+    use crate::discovery::{SessionKind, SessionStatus};
 
     fn session(name: &str, cwd: &str, status: SessionStatus) -> Session {
         Session {
             id: format!("/run/ab/{name}"),
+            kind: SessionKind::AgentBrowser,
             name: name.into(),
             namespace: None,
             socket_dir: PathBuf::from("/run/ab"),
@@ -149,6 +150,7 @@ mod tests {
             cwd: Some(PathBuf::from(cwd)),
             status,
             stream_port: None,
+            cdp_port: None,
             version: None,
             executable: None,
             started_at: None,

@@ -5,14 +5,15 @@
 
 use std::path::Path;
 
-use crate::discovery::SessionStatus;
+use crate::discovery::{SessionKind, SessionStatus};
 
 impl SessionStatus {
     /// Every status, for the generated TypeScript.
-    pub const ALL: [SessionStatus; 3] = [
+    pub const ALL: [SessionStatus; 4] = [
         SessionStatus::Attachable,
         SessionStatus::MissingStream,
         SessionStatus::Stale,
+        SessionStatus::NotAttachable,
     ];
 
     /// One or two words, shown beside the session's name.
@@ -21,6 +22,7 @@ impl SessionStatus {
             SessionStatus::Attachable => "Streaming",
             SessionStatus::MissingStream => "Streaming off",
             SessionStatus::Stale => "Ended",
+            SessionStatus::NotAttachable => "Cannot attach",
         }
     }
 
@@ -32,6 +34,33 @@ impl SessionStatus {
                 "The daemon is running with streaming off; Porthole turns it on when it attaches"
             }
             SessionStatus::Stale => "Its daemon is no longer running: only its files are left",
+            SessionStatus::NotAttachable => {
+                "The browser runs, but it offers no DevTools port Porthole can connect to"
+            }
+        }
+    }
+}
+
+impl SessionKind {
+    /// Every kind, for the generated TypeScript.
+    pub const ALL: [SessionKind; 2] = [SessionKind::AgentBrowser, SessionKind::Cdp];
+
+    /// A word beside the name, for the kinds that are not the usual agent-browser
+    /// session; empty for those.
+    pub fn badge(self) -> &'static str {
+        match self {
+            SessionKind::AgentBrowser => "",
+            SessionKind::Cdp => "DevTools",
+        }
+    }
+
+    /// What the kind means, for a tooltip.
+    pub fn hint(self) -> &'static str {
+        match self {
+            SessionKind::AgentBrowser => "An agent-browser session, shown through its stream",
+            SessionKind::Cdp => {
+                "A browser with DevTools open, driven by another tool; shown over the DevTools protocol"
+            }
         }
     }
 }
@@ -46,7 +75,7 @@ pub const ENDED_FOLDER_UNKNOWN: &str = "Ended, folder unknown";
 pub const SEPARATOR: &str = " · ";
 /// Said under the open workspace's heading when it has no session.
 pub const NO_SESSION_HERE: &str =
-    "No agent-browser session runs here yet. Sessions the agent starts in this folder appear at once.";
+    "No agent-browser session or DevTools browser runs here yet. Those the agent starts in this folder appear at once.";
 
 /// The heading of the sessions whose daemon ran in `cwd`, or whose folder is unknown.
 pub fn elsewhere(cwd: Option<&Path>) -> String {
@@ -69,7 +98,11 @@ mod tests {
     fn each_status_has_its_own_words() {
         let labels: std::collections::HashSet<_> =
             SessionStatus::ALL.iter().map(|s| s.label()).collect();
-        assert_eq!(labels.len(), 3, "no two statuses read the same");
+        assert_eq!(
+            labels.len(),
+            SessionStatus::ALL.len(),
+            "no two statuses read the same"
+        );
     }
 
     #[test]

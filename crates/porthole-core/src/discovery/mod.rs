@@ -18,7 +18,7 @@
 pub mod process;
 pub mod watch;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -28,6 +28,7 @@ use crate::agent_browser::cli::SessionRef;
 use crate::agent_browser::names::InvalidName;
 use crate::agent_browser::session_files::{self, SessionFiles};
 use crate::agent_browser::socket_dirs::{self, SocketDirEnv};
+use crate::cdp::browsers::{BrowserScanner, CdpBrowser, Reach};
 use crate::error::{Coded, ErrorCode};
 use process::{ProcessInfo, ProcessTable, SysinfoTable};
 
@@ -42,14 +43,36 @@ pub enum SessionStatus {
     /// Files left behind by a daemon that is gone (or a pid that is not a daemon).
     /// Shown, never acted on.
     Stale,
+    /// Running, but nobody else can reach it (a browser driven over a pipe, or one
+    /// that has not said its port); `problem` says why.
+    NotAttachable,
 }
 
-/// One agent-browser session as discovery sees it.
+/// What drives the browser, and so how Porthole reaches it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+pub enum SessionKind {
+    /// An agent-browser daemon: its stream, its CLI.
+    #[serde(rename = "agent-browser")]
+    AgentBrowser,
+    /// A browser with DevTools open on a port, driven by something else (Puppeteer,
+    /// chrome-devtools-mcp, a person's Chrome): reached over CDP.
+    #[serde(rename = "cdp")]
+    Cdp,
+}
+
+/// One browser Porthole can show, as discovery sees it: an agent-browser session, or a
+/// browser with DevTools open ([`SessionKind::Cdp`]). The agent-browser fields
+/// (`namespace`, `socket_dir`, `stream_port`, `version`) are empty for a CDP browser,
+/// and `cdp_port` is set only for one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Session {
-    /// Unique across socket dirs and namespaces: the session's path without extension.
+    /// Unique across socket dirs and namespaces: the session's path without extension;
+    /// `cdp:PID` for a CDP browser.
     pub id: String,
+    pub kind: SessionKind,
+    /// The session's name; for a CDP browser, what a person recognises it by
+    /// ("Chromium · port 9222 · pid 4242").
     pub name: String,
     pub namespace: Option<String>,
     /// The base socket directory (what `AGENT_BROWSER_SOCKET_DIR` must be to reach it).
@@ -61,6 +84,8 @@ pub struct Session {
     pub cwd: Option<PathBuf>,
     pub status: SessionStatus,
     pub stream_port: Option<u16>,
+    /// A CDP browser's DevTools port on loopback.
+    pub cdp_port: Option<u16>,
     /// The agent-browser version that started the daemon (absent before 0.23 or so,
     /// whose daemons write no `.version` file).
     pub version: Option<String>,
@@ -85,8 +110,27 @@ impl Session {
         )
     }
 
-    pub fn is_alive(&self) -> bool {
-        self.status != SessionStatus::Stale
+    /// Alive and reachable: what Porthole may attach.
+    pub fn can_attach(&self) -> bool {
+        matches!(
+            self.status,
+            SessionStatus::Attachable | SessionStatus::MissingStream
+        )
+    }
+
+    /// An agent-browser session whose daemon runs.
+    fn is_alive_daemon(&self) -> bool {
+        self.kind == SessionKind::AgentBrowser && self.status != SessionStatus::Stale
+    }
+
+    /// Whether `name_or_id` names this session: its name, its id, or for a CDP browser
+    /// its port.
+    pub fn is_called(&self, name_or_id: &str) -> bool {
+        self.name == name_or_id
+            || self.id == name_or_id
+            || self
+                .cdp_port
+                .is_some_and(|port| port.to_string() == name_or_id)
     }
 }
 
@@ -130,14 +174,18 @@ impl Report {
 
     /// The session Porthole attaches by itself: this workspace's newest live session.
     pub fn auto_attach_candidate(&self) -> Option<&Session> {
-        self.current.iter().find(|s| s.is_alive())
+        self.current.iter().find(|s| s.can_attach())
     }
 
     /// The live session of this workspace named `preferred` (the person's last choice),
     /// else [`Self::auto_attach_candidate`].
     pub fn auto_attach_candidate_preferring(&self, preferred: Option<&str>) -> Option<&Session> {
         preferred
-            .and_then(|name| self.current.iter().find(|s| s.is_alive() && s.name == name))
+            .and_then(|name| {
+                self.current
+                    .iter()
+                    .find(|s| s.can_attach() && s.name == name)
+            })
             .or_else(|| self.auto_attach_candidate())
     }
 
@@ -153,7 +201,7 @@ impl Report {
 /// discovery watch saw last.
 pub fn find_alive(sessions: &[Session], id: &str) -> Result<Session, Gone> {
     match sessions.iter().find(|s| s.id == id) {
-        Some(s) if s.is_alive() => Ok(s.clone()),
+        Some(s) if s.can_attach() => Ok(s.clone()),
         Some(s) => Err(Gone {
             reason: s
                 .problem
@@ -201,8 +249,8 @@ impl Coded for ProcessTableError {
 fn live_first<'a>(sessions: &'a [Session], name_or_id: &str) -> Option<&'a Session> {
     sessions
         .iter()
-        .filter(|s| s.name == name_or_id || s.id == name_or_id)
-        .min_by_key(|s| !s.is_alive())
+        .filter(|s| s.is_called(name_or_id))
+        .min_by_key(|s| !s.can_attach())
 }
 
 /// Resolves symlinks where the path exists; keeps it as given otherwise.
@@ -222,24 +270,32 @@ pub fn belongs_to(cwd: &Path, workspace: &Path) -> bool {
 pub struct Discovery {
     env: SocketDirEnv,
     table: Box<dyn ProcessTable + Send + Sync>,
+    /// Browsers with DevTools open; `None` lists agent-browser sessions only (tests
+    /// over a made-up process table).
+    browsers: Option<BrowserScanner>,
     last_seen: LastSeen,
 }
 
 impl Discovery {
     /// Discovery over this process's environment and the real process table.
     pub fn new() -> Result<Self, ProcessTableError> {
-        Ok(Self::with(
-            SocketDirEnv::from_process(),
-            Box::new(SysinfoTable::new()?),
-        ))
+        Self::with(SocketDirEnv::from_process(), Box::new(SysinfoTable::new()?)).with_browsers()
     }
 
     pub fn with(env: SocketDirEnv, table: Box<dyn ProcessTable + Send + Sync>) -> Self {
         Self {
             env,
             table,
+            browsers: None,
             last_seen: LastSeen::default(),
         }
+    }
+
+    /// Also lists the browsers with DevTools open ([`SessionKind::Cdp`]), as
+    /// [`Discovery::new`] does.
+    pub fn with_browsers(mut self) -> Result<Self, ProcessTableError> {
+        self.browsers = Some(BrowserScanner::new()?);
+        Ok(self)
     }
 
     /// The base directories scanned, in precedence order.
@@ -247,7 +303,8 @@ impl Discovery {
         self.env.base_dirs()
     }
 
-    /// Every session in every socket directory, in directory then name order.
+    /// Every session in every socket directory, in directory then name order, then the
+    /// browsers with DevTools open that no daemon started, in pid order.
     pub fn scan(&mut self) -> Vec<Session> {
         let files: Vec<SessionFiles> = socket_dirs::session_dirs(&self.base_dirs())
             .iter()
@@ -263,6 +320,14 @@ impl Discovery {
             })
             .collect();
         self.last_seen.apply(&mut sessions);
+        if let Some(scanner) = self.browsers.as_mut() {
+            let daemons: HashSet<u32> = sessions
+                .iter()
+                .filter(|s| s.is_alive_daemon())
+                .filter_map(|s| s.pid)
+                .collect();
+            sessions.extend(scanner.scan(&daemons).into_iter().map(cdp_session));
+        }
         sessions
     }
 
@@ -288,7 +353,7 @@ impl LastSeen {
         for s in sessions.iter_mut() {
             let Some(pid) = s.pid else { continue };
             let key = (s.id.clone(), pid);
-            match (&s.cwd, s.is_alive()) {
+            match (&s.cwd, s.can_attach()) {
                 (Some(cwd), true) => {
                     self.0.insert(key, (cwd.clone(), s.started_at));
                 }
@@ -301,6 +366,34 @@ impl LastSeen {
                 _ => {}
             }
         }
+    }
+}
+
+/// A browser with DevTools open, as a [`Session`] of [`SessionKind::Cdp`].
+pub fn cdp_session(browser: CdpBrowser) -> Session {
+    let label = browser.label();
+    let (status, cdp_port, problem) = match browser.reach.not_attachable() {
+        Some(why) => (SessionStatus::NotAttachable, None, Some(why)),
+        None => match browser.reach {
+            Reach::Port { port, .. } => (SessionStatus::Attachable, Some(port), None),
+            Reach::PortUnknown { .. } | Reach::Pipe => (SessionStatus::NotAttachable, None, None),
+        },
+    };
+    Session {
+        id: format!("cdp:{}", browser.pid),
+        kind: SessionKind::Cdp,
+        name: label,
+        namespace: None,
+        socket_dir: PathBuf::new(),
+        pid: Some(browser.pid),
+        cwd: browser.cwd,
+        status,
+        stream_port: None,
+        cdp_port,
+        version: None,
+        executable: Some(browser.exe),
+        started_at: Some(browser.started_at),
+        problem,
     }
 }
 
@@ -341,6 +434,7 @@ pub fn classify(files: SessionFiles, process: Option<&ProcessInfo>) -> Session {
     };
     Session {
         id,
+        kind: SessionKind::AgentBrowser,
         name: files.name,
         namespace: files.dir.namespace,
         socket_dir: files.dir.base,
@@ -348,6 +442,7 @@ pub fn classify(files: SessionFiles, process: Option<&ProcessInfo>) -> Session {
         cwd,
         status,
         stream_port,
+        cdp_port: None,
         version: files.version,
         executable,
         started_at,
@@ -514,7 +609,7 @@ mod tests {
         let mut unreadable = daemon("demo", "/ws");
         (unreadable.env_session, unreadable.env_daemon) = (None, None);
         assert!(
-            classify(files("demo", Ok(7), Some(4000)), Some(&unreadable)).is_alive(),
+            classify(files("demo", Ok(7), Some(4000)), Some(&unreadable)).can_attach(),
             "a daemon whose environment cannot be read is judged by its executable alone"
         );
         let empty = classify(

@@ -25,7 +25,7 @@ use tokio_tungstenite::tungstenite::Message;
 use ts_rs::TS;
 
 use crate::agent_browser::cli::{AgentBrowserCli, CliError};
-use crate::discovery::{Discovery, Session, SessionStatus};
+use crate::discovery::{Discovery, Session, SessionKind, SessionStatus};
 use crate::error::{Coded, ErrorCode, UiError};
 use crate::stream::activity::AgentCommand;
 use crate::stream::ensure::{ensure_stream, EnsureError};
@@ -125,6 +125,40 @@ impl Default for AttachOptions {
     }
 }
 
+/// The largest frame worth sending, in device pixels: the panel's size. Only the CDP
+/// source can ask for it (agent-browser's stream size is fixed when its daemon starts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize, TS)]
+pub struct FrameSize {
+    pub width: u32,
+    pub height: u32,
+}
+
+/// What a frame source publishes into and reads from: the far side of an
+/// [`Attachment`]. agent-browser's stream ([`Task`]) and the CDP source
+/// ([`crate::cdp::source`]) both speak through it.
+pub(crate) struct Link {
+    pub options: AttachOptions,
+    pub state: watch::Sender<AttachState>,
+    pub frames: watch::Sender<Option<Arc<Frame>>>,
+    pub page: watch::Sender<PageInfo>,
+    pub acks: mpsc::UnboundedReceiver<u64>,
+    pub inputs: mpsc::UnboundedReceiver<Input>,
+    pub stats: Arc<Mutex<FrameStats>>,
+    pub shown: Arc<Mutex<FrameStats>>,
+    pub frame_size: watch::Receiver<Option<FrameSize>>,
+}
+
+impl Link {
+    /// The session is gone for good.
+    pub fn end(&self, reason: String) {
+        tracing::info!(%reason, "attachment ended");
+        self.state.send_replace(AttachState::Ended {
+            at_ms: now_ms(),
+            reason,
+        });
+    }
+}
+
 /// A running attachment. Dropping it ends the task and closes the socket.
 pub struct Attachment {
     /// The session as last seen alive: a restarted daemon keeps its name under a new pid.
@@ -138,6 +172,7 @@ pub struct Attachment {
     inputs: mpsc::UnboundedSender<Input>,
     /// Whether this attachment ran `stream enable`.
     enabled: Arc<Mutex<bool>>,
+    frame_size: watch::Sender<Option<FrameSize>>,
     task: JoinHandle<()>,
 }
 
@@ -153,10 +188,11 @@ impl Attachment {
             AttachState::Activating
         } else {
             AttachState::Connecting {
-                port: session.stream_port.unwrap_or(0),
+                port: session.stream_port.or(session.cdp_port).unwrap_or(0),
             }
         };
         let (state_tx, state) = watch::channel(initial);
+        let (kind, cdp_port, pid) = (session.kind, session.cdp_port, session.pid);
         let (session_tx, session_rx) = watch::channel(session);
         let (frames_tx, frames) = watch::channel(None);
         let (page_tx, page) = watch::channel(PageInfo::default());
@@ -165,23 +201,38 @@ impl Attachment {
         let stats = Arc::new(Mutex::new(FrameStats::new()));
         let shown = Arc::new(Mutex::new(FrameStats::new()));
         let enabled = Arc::new(Mutex::new(false));
-        let task = tokio::spawn(
-            Task {
-                session: session_tx,
-                discovery,
-                cli,
-                options,
-                state: state_tx,
-                frames: frames_tx,
-                page: page_tx,
-                acks: acks_rx,
-                inputs: inputs_rx,
-                stats: stats.clone(),
-                shown: shown.clone(),
-                enabled: enabled.clone(),
+        let (frame_size, frame_size_rx) = watch::channel(None);
+        let link = Link {
+            options,
+            state: state_tx,
+            frames: frames_tx,
+            page: page_tx,
+            acks: acks_rx,
+            inputs: inputs_rx,
+            stats: stats.clone(),
+            shown: shown.clone(),
+            frame_size: frame_size_rx,
+        };
+        let task = match (kind, cdp_port) {
+            (SessionKind::Cdp, Some(port)) => {
+                let target = crate::cdp::source::Target {
+                    host: "127.0.0.1".into(),
+                    port,
+                    pid,
+                };
+                tokio::spawn(crate::cdp::source::run(target, link))
             }
-            .run(),
-        );
+            _ => tokio::spawn(
+                Task {
+                    session: session_tx,
+                    discovery,
+                    cli,
+                    link,
+                    enabled: enabled.clone(),
+                }
+                .run(),
+            ),
+        };
         Self {
             session: session_rx,
             state,
@@ -192,8 +243,19 @@ impl Attachment {
             acks,
             inputs,
             enabled,
+            frame_size,
             task,
         }
+    }
+
+    /// The panel's size in device pixels, or `None` for the page's own size. A source
+    /// that can (CDP) sends frames no larger; agent-browser's stream ignores it.
+    pub fn set_frame_size(&self, size: Option<FrameSize>) {
+        self.frame_size.send_if_modified(|current| {
+            let changed = *current != size;
+            *current = size;
+            changed
+        });
     }
 
     /// The session as last seen alive (its pid follows a restarted daemon).
@@ -279,19 +341,13 @@ impl Drop for Attachment {
     }
 }
 
+/// agent-browser's stream as a frame source.
 struct Task {
     /// The session as last seen alive, published to [`Attachment::session`].
     session: watch::Sender<Session>,
     discovery: Discovery,
     cli: Result<AgentBrowserCli, CliError>,
-    options: AttachOptions,
-    state: watch::Sender<AttachState>,
-    frames: watch::Sender<Option<Arc<Frame>>>,
-    page: watch::Sender<PageInfo>,
-    acks: mpsc::UnboundedReceiver<u64>,
-    inputs: mpsc::UnboundedReceiver<Input>,
-    stats: Arc<Mutex<FrameStats>>,
-    shown: Arc<Mutex<FrameStats>>,
+    link: Link,
     enabled: Arc<Mutex<bool>>,
 }
 
@@ -319,7 +375,7 @@ impl Task {
                 tracing::info!(session = %now.name, pid = ?now.pid, "following the session's restarted daemon");
             }
             if now.status == SessionStatus::MissingStream {
-                self.state.send_replace(AttachState::Activating);
+                self.link.state.send_replace(AttachState::Activating);
             }
             let ensured = match ensure_stream(&mut self.discovery, self.cli.as_ref(), &now).await {
                 Ok(e) => e,
@@ -329,15 +385,17 @@ impl Task {
                 }
                 Err(e) if !e.retryable() => {
                     tracing::warn!(session = %self.session.borrow().name, error = %e, "cannot attach");
-                    self.state
+                    self.link
+                        .state
                         .send_replace(AttachState::Failed { error: e.to_ui() });
                     return;
                 }
                 Err(e) => {
                     ensure_failures += 1;
-                    if ensure_failures >= self.options.ensure_attempts {
+                    if ensure_failures >= self.link.options.ensure_attempts {
                         tracing::warn!(session = %self.session.borrow().name, error = %e, attempts = ensure_failures, "giving up attaching");
-                        self.state
+                        self.link
+                            .state
                             .send_replace(AttachState::Failed { error: e.to_ui() });
                         return;
                     }
@@ -351,10 +409,12 @@ impl Task {
                 *lock(&self.enabled) = true;
             }
             let port = ensured.port;
-            self.state.send_replace(AttachState::Connecting { port });
+            self.link
+                .state
+                .send_replace(AttachState::Connecting { port });
             let url = format!("ws://127.0.0.1:{port}/?pacing=ack");
             let connected = tokio::time::timeout(
-                self.options.connect_timeout,
+                self.link.options.connect_timeout,
                 tokio_tungstenite::connect_async(url),
             )
             .await;
@@ -374,7 +434,8 @@ impl Task {
                 }
             };
             tracing::info!(session = %self.session.borrow().name, port, "stream connected");
-            self.state
+            self.link
+                .state
                 .send_replace(AttachState::WaitingForFrame { port });
             let dropped = self.pump(socket, port).await;
             tracing::info!(session = %self.session.borrow().name, reason = %dropped.reason, "stream dropped");
@@ -384,16 +445,17 @@ impl Task {
     }
 
     fn end(&self, reason: String) {
-        tracing::info!(session = %self.session.borrow().name, %reason, "attachment ended");
-        self.state.send_replace(AttachState::Ended {
-            at_ms: now_ms(),
-            reason,
-        });
+        tracing::info!(session = %self.session.borrow().name, "attachment ending");
+        self.link.end(reason);
     }
 
     async fn back_off(&self, attempt: u32, reason: String) {
-        let delay = backoff(attempt, self.options.min_backoff, self.options.max_backoff);
-        self.state.send_replace(AttachState::Reconnecting {
+        let delay = backoff(
+            attempt,
+            self.link.options.min_backoff,
+            self.link.options.max_backoff,
+        );
+        self.link.state.send_replace(AttachState::Reconnecting {
             attempt,
             retry_at_ms: now_ms() + delay.as_secs_f64() * 1000.0,
             reason,
@@ -410,7 +472,7 @@ impl Task {
     ) -> Dropped {
         let (mut sink, mut stream) = socket.split();
         // Input given while the stream was down is stale: drop it.
-        while self.inputs.try_recv().is_ok() {}
+        while self.link.inputs.try_recv().is_ok() {}
         let mut had_frames = false;
         let mut pending: Option<u64> = None;
         let ack_timer = tokio::time::sleep(Duration::from_secs(3600));
@@ -427,26 +489,26 @@ impl Task {
                     }
                     Some(Ok(Message::Text(text))) => {
                         if let Some(seq) = self.handle(text.as_str(), port, &mut had_frames) {
-                            match self.options.ack {
+                            match self.link.options.ack {
                                 AckMode::OnReceive => ack_now = Some(seq),
                                 AckMode::Consumer => {
                                     pending = Some(seq);
-                                    ack_timer.as_mut().reset(tokio::time::Instant::now() + self.options.ack_timeout);
+                                    ack_timer.as_mut().reset(tokio::time::Instant::now() + self.link.options.ack_timeout);
                                 }
                             }
                         }
                     }
                     Some(Ok(_)) => {}
                 },
-                Some(seq) = self.acks.recv() => {
+                Some(seq) = self.link.acks.recv() => {
                     if pending.is_some_and(|p| seq >= p) {
                         ack_now = Some(seq);
-                        if let Some(frame) = self.frames.borrow().as_deref().filter(|f| f.seq == seq) {
-                            lock(&self.shown).record_shown(frame, now_ms());
+                        if let Some(frame) = self.link.frames.borrow().as_deref().filter(|f| f.seq == seq) {
+                            lock(&self.link.shown).record_shown(frame, now_ms());
                         }
                     }
                 }
-                Some(input) = self.inputs.recv() => {
+                Some(input) = self.link.inputs.recv() => {
                     match serde_json::to_string(&input) {
                         Ok(text) => {
                             if let Err(e) = sink.send(Message::Text(text.into())).await {
@@ -476,19 +538,19 @@ impl Task {
     fn handle(&mut self, text: &str, port: u16, had_frames: &mut bool) -> Option<u64> {
         match protocol::parse(text) {
             Ok(ServerMessage::Frame(message)) => {
-                let next = self.frames.borrow().as_ref().map_or(1, |f| f.seq + 1);
+                let next = self.link.frames.borrow().as_ref().map_or(1, |f| f.seq + 1);
                 let frame = Frame::from_message(message, now_ms(), next);
                 let seq = frame.seq;
-                lock(&self.stats).record(&frame);
-                self.frames.send_replace(Some(Arc::new(frame)));
+                lock(&self.link.stats).record(&frame);
+                self.link.frames.send_replace(Some(Arc::new(frame)));
                 if !*had_frames {
                     *had_frames = true;
-                    self.state.send_replace(AttachState::Live { port });
+                    self.link.state.send_replace(AttachState::Live { port });
                 }
                 Some(seq)
             }
             Ok(ServerMessage::Tabs(tabs)) => {
-                self.page.send_modify(|page| {
+                self.link.page.send_modify(|page| {
                     if let Some(active) = tabs.tabs.iter().find(|t| t.active) {
                         page.title = active.title.clone();
                         page.url = active.url.clone();
@@ -498,17 +560,19 @@ impl Task {
                 None
             }
             Ok(ServerMessage::Url(url)) => {
-                self.page.send_modify(|page| page.url = url.url);
+                self.link.page.send_modify(|page| page.url = url.url);
                 None
             }
             Ok(ServerMessage::Command(command)) => {
                 if let Some(started) = AgentCommand::started(&command) {
-                    self.page.send_modify(|page| page.agent = Some(started));
+                    self.link
+                        .page
+                        .send_modify(|page| page.agent = Some(started));
                 }
                 None
             }
             Ok(ServerMessage::Result(result)) => {
-                self.page.send_if_modified(|page| {
+                self.link.page.send_if_modified(|page| {
                     page.agent
                         .as_mut()
                         .is_some_and(|agent| agent.finish(&result))
@@ -517,7 +581,7 @@ impl Task {
             }
             Ok(_) => None,
             Err(error) => {
-                let mut stats = lock(&self.stats);
+                let mut stats = lock(&self.link.stats);
                 stats.malformed += 1;
                 if stats.malformed <= 5 {
                     tracing::warn!(%error, message = %text.chars().take(120).collect::<String>(), "malformed stream message ignored");
