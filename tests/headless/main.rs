@@ -5,6 +5,7 @@
 #[path = "../integration/support.rs"]
 mod support;
 
+mod cdp;
 mod sessions;
 mod watch;
 

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use porthole_core::cdp::browsers::{scan, CdpBrowser, Reach};
@@ -16,47 +16,7 @@ use porthole_core::stream::attachment::{
 };
 use porthole_core::stream::protocol::{Input, MouseButton, MouseEventType, MouseInput};
 
-use crate::support::{kill9, repo, Sandbox};
-
-/// A headless Chromium the test owns; killed with its children when dropped.
-struct Browser(Child);
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        kill9(self.0.id());
-        let _ = self.0.wait();
-    }
-}
-
-fn chromium(cwd: &Path, args: &[&str]) -> Browser {
-    chromium_on(cwd, args, "about:blank")
-}
-
-/// Debian's Chromium, headless, in `cwd`, showing `url`.
-fn chromium_on(cwd: &Path, args: &[&str], url: &str) -> Browser {
-    let program = std::env::var("AGENT_BROWSER_EXECUTABLE_PATH")
-        .unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let child = Command::new(program)
-        .current_dir(cwd)
-        .args([
-            "--headless=new",
-            "--no-sandbox",
-            "--no-first-run",
-            "--disable-gpu",
-        ])
-        .args([
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .args(args)
-        .arg(url)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Debian's Chromium starts");
-    Browser(child)
-}
+use crate::support::{chromium, chromium_on, page, Browser, Sandbox};
 
 /// Scans until `pid`'s entry satisfies `ready`, for up to 20 s.
 fn wait_for(pid: u32, ready: impl Fn(&CdpBrowser) -> bool) -> CdpBrowser {
@@ -189,15 +149,6 @@ fn the_chromium_of_an_agent_browser_session_is_not_listed_twice() {
         !listed.iter().any(|b| family.contains(&b.pid)),
         "with them, it is the session's and not listed again: {listed:?}"
     );
-}
-
-/// A page of the repository's tests/pages as a file URL.
-fn page(rel: &str) -> String {
-    let path = repo().join("tests/pages").join(rel);
-    format!(
-        "file://{}",
-        path.canonicalize().expect("test page").display()
-    )
 }
 
 /// Discovery as the app runs it (browsers included), over the sandbox's socket dir.
@@ -492,8 +443,7 @@ fn a_browser_driven_over_a_pipe_is_listed_as_not_attachable_and_says_why() {
     let sandbox = Sandbox::new();
     let workspace = sandbox.dir("playwright");
     // Playwright's way: DevTools on fds 3 and 4, which only the parent holds.
-    let program = std::env::var("AGENT_BROWSER_EXECUTABLE_PATH")
-        .unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let program = crate::support::chromium_program();
     let child = Command::new("bash")
         .current_dir(&workspace)
         .arg("-c")

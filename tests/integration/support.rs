@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use porthole_core::agent_browser::cli::{AgentBrowserCli, CliSource};
@@ -200,7 +200,7 @@ impl Sandbox {
             .env_remove("AGENT_BROWSER_SOCKET_DIR")
             .env_remove("XDG_RUNTIME_DIR")
             .env("HOME", &self.home)
-            .env("AGENT_BROWSER_EXECUTABLE_PATH", chromium())
+            .env("AGENT_BROWSER_EXECUTABLE_PATH", chromium_program())
             .env(
                 "AGENT_BROWSER_ARGS",
                 "--disable-background-networking,--disable-component-update,--disable-sync",
@@ -271,7 +271,8 @@ impl Drop for Sandbox {
     }
 }
 
-fn chromium() -> String {
+/// The Chromium the tests run: agent-browser's, else Debian's.
+pub fn chromium_program() -> String {
     std::env::var("AGENT_BROWSER_EXECUTABLE_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into())
 }
 
@@ -297,4 +298,52 @@ pub fn kill9(pid: u32) {
             .args(["-9", &child.to_string()])
             .status();
     }
+}
+
+/// A headless Chromium the test owns; killed with its children when dropped.
+pub struct Browser(pub Child);
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        kill9(self.0.id());
+        let _ = self.0.wait();
+    }
+}
+
+/// Debian's Chromium, headless, in `cwd`, on about:blank.
+pub fn chromium(cwd: &Path, args: &[&str]) -> Browser {
+    chromium_on(cwd, args, "about:blank")
+}
+
+/// Debian's Chromium, headless, in `cwd`, showing `url`.
+pub fn chromium_on(cwd: &Path, args: &[&str], url: &str) -> Browser {
+    let child = Command::new(chromium_program())
+        .current_dir(cwd)
+        .args([
+            "--headless=new",
+            "--no-sandbox",
+            "--no-first-run",
+            "--disable-gpu",
+        ])
+        .args([
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .args(args)
+        .arg(url)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Debian's Chromium starts");
+    Browser(child)
+}
+
+/// A page of the repository's tests/pages as a file URL.
+pub fn page(rel: &str) -> String {
+    let path = repo().join("tests/pages").join(rel);
+    format!(
+        "file://{}",
+        path.canonicalize().expect("test page").display()
+    )
 }
