@@ -10,9 +10,10 @@ use std::time::{Duration, Instant};
 
 use porthole_core::cdp::browsers::{scan, CdpBrowser, Reach};
 use porthole_core::cdp::connection::{browser_ws_url, Connection};
+use porthole_core::control::navigation::{NavAction, NavError};
 use porthole_core::discovery::{Report, Session, SessionKind, SessionStatus};
 use porthole_core::stream::attachment::{
-    AckMode, AttachOptions, AttachState, Attachment, FrameSize,
+    AckMode, AttachOptions, AttachState, Attachment, FrameSize, PageInfo,
 };
 use porthole_core::stream::protocol::{Input, MouseButton, MouseEventType, MouseInput};
 
@@ -434,6 +435,90 @@ async fn a_click_lands_where_it_was_aimed_and_a_new_tab_is_followed() {
             Instant::now() < deadline,
             "the new tab is listed and shown: {page:?}"
         );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The toolbar drives it over the same connection.
+    let first = attachment.page().borrow().tabs[0].clone();
+    attachment
+        .drive(NavAction::SwitchTab {
+            tab_id: first.tab_id.clone(),
+        })
+        .await
+        .expect("switching to a listed tab");
+    wait_page(
+        &attachment,
+        |p| p.tabs.iter().any(|t| t.active && t.tab_id == first.tab_id),
+        "the chosen tab is shown",
+    )
+    .await;
+    let demo = page("demo/index.html");
+    attachment
+        .drive(NavAction::Open { url: demo.clone() })
+        .await
+        .expect("opening a URL");
+    wait_page(&attachment, |p| p.url == demo, "the page opened is shown").await;
+    attachment.drive(NavAction::Back).await.expect("going back");
+    wait_page(
+        &attachment,
+        |p| p.url.ends_with("input/index.html"),
+        "back returns to the page before",
+    )
+    .await;
+    let tabs = attachment.page().borrow().tabs.len();
+    attachment
+        .drive(NavAction::NewTab)
+        .await
+        .expect("a new tab, asked for");
+    wait_page(
+        &attachment,
+        |p| p.tabs.len() == tabs + 1,
+        "the new tab is listed",
+    )
+    .await;
+    let newest = attachment
+        .page()
+        .borrow()
+        .tabs
+        .last()
+        .cloned()
+        .expect("a tab");
+    attachment
+        .drive(NavAction::CloseTab {
+            tab_id: newest.tab_id,
+        })
+        .await
+        .expect("closing it");
+    wait_page(
+        &attachment,
+        |p| p.tabs.len() == tabs,
+        "and gone once closed",
+    )
+    .await;
+    let refused = attachment
+        .drive(NavAction::SwitchTab {
+            tab_id: "no-such-tab".into(),
+        })
+        .await;
+    assert!(
+        matches!(refused, Err(NavError::InvalidTab(_))),
+        "an unknown tab is refused: {refused:?}"
+    );
+    wait_state(
+        &attachment,
+        |s| matches!(s, AttachState::Live { .. }),
+        "and the page stays live",
+    )
+    .await;
+}
+
+async fn wait_page(attachment: &Attachment, want: impl Fn(&PageInfo) -> bool, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let page = attachment.page().borrow().clone();
+        if want(&page) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{what}: {page:?}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

@@ -15,7 +15,7 @@ use tauri::{AppHandle, State};
 use porthole_core::agent_browser::cli::AgentBrowserCli;
 use porthole_core::control::navigation::{self, NavAction};
 use porthole_core::control::screenshot::{self, ImageFormat, ScreenshotError};
-use porthole_core::discovery::{Discovery, Report};
+use porthole_core::discovery::{Discovery, Report, SessionKind};
 use porthole_core::error::{Coded, UiError};
 use porthole_core::stream::attachment::{Attachment, FrameSize};
 use porthole_core::stream::protocol::Input;
@@ -100,13 +100,16 @@ pub fn request_frame(app: AppHandle, state: State<'_, AppState>) {
     }
 }
 
-/// Back, forward, reload, open a URL, or switch, open and close tabs, through the
-/// attached session's agent-browser CLI.
+/// Back, forward, reload, open a URL, or switch, open and close tabs: through the
+/// attached session's agent-browser CLI, or a DevTools browser's own connection.
 #[tauri::command]
 pub async fn navigate(state: State<'_, AppState>, action: NavAction) -> Result<(), UiError> {
     let attachment = state
         .attachment()
         .ok_or_else(|| ShellError::NotAttached("browser to drive").to_ui())?;
+    if attachment.session().kind == SessionKind::Cdp {
+        return attachment.drive(action).await.map_err(|e| e.to_ui());
+    }
     let cli = AgentBrowserCli::locate(state.agent_browser().as_deref());
     let mut discovery = Discovery::new().map_err(|e| e.to_ui())?;
     navigation::run(cli.as_ref(), &mut discovery, &attachment.session(), &action)

@@ -16,6 +16,9 @@
 //!   the next frame after that, so a slow panel lowers the rate and nothing queues;
 //! - `Input.dispatchMouseEvent`, `Input.dispatchKeyEvent` and `Input.insertText` for
 //!   the person's input, only while live;
+//! - the toolbar's actions ([`crate::stream::attachment::Attachment::drive`]): history
+//!   and reload through the `Page` domain, tabs through `Target`, a new tab only when
+//!   the person asks for one;
 //! - on detach, `Page.stopScreencast` and the socket closed.
 //!
 //! No emulation, no viewport change, no new target.
@@ -28,14 +31,17 @@ use chromiumoxide_cdp::cdp::browser_protocol::input::{
     InsertTextParams, MouseButton as CdpButton,
 };
 use chromiumoxide_cdp::cdp::browser_protocol::page::{
+    GetNavigationHistoryParams, NavigateParams, NavigateToHistoryEntryParams, ReloadParams,
     ScreencastFrameAckParams, StartScreencastFormat, StartScreencastParams, StopScreencastParams,
 };
 use chromiumoxide_cdp::cdp::browser_protocol::target::{
-    AttachToTargetParams, GetTargetsParams, SetDiscoverTargetsParams, TargetId, TargetInfo,
+    ActivateTargetParams, AttachToTargetParams, CloseTargetParams, CreateTargetParams,
+    GetTargetsParams, SetDiscoverTargetsParams, TargetId, TargetInfo,
 };
 use chromiumoxide_cdp::cdp::CdpEvent;
 
 use crate::cdp::connection::{browser_ws_url, pages_by_activity, CdpError, Connection, Incoming};
+use crate::control::navigation::{normalize_url, NavAction, NavError};
 use crate::stream::attachment::{backoff, AckMode, AttachState, FrameSize, Link};
 use crate::stream::frames::{now_ms, Frame};
 use crate::stream::protocol::{
@@ -185,6 +191,20 @@ impl Pump {
                 }
                 Some(seq) = link.acks.recv() => self.ack(cdp, link, seq).await?,
                 Some(input) = link.inputs.recv() => self.input(cdp, input).await?,
+                Some((action, reply)) = link.controls.recv() => {
+                    match self.navigate(cdp, link, action).await {
+                        Ok(()) => {
+                            let _ = reply.send(Ok(()));
+                        }
+                        Err(Driven::Refused(error)) => {
+                            let _ = reply.send(Err(error));
+                        }
+                        Err(Driven::Lost(error)) => {
+                            let _ = reply.send(Err(NavError::Browser(error.to_string())));
+                            return Err(error);
+                        }
+                    }
+                }
                 changed = link.frame_size.changed() => {
                     if changed.is_err() {
                         return Ok(());
@@ -212,6 +232,82 @@ impl Pump {
                 }
             }
         }
+    }
+
+    /// A toolbar or tab action, carried out over this connection.
+    async fn navigate(
+        &mut self,
+        cdp: &mut Connection,
+        link: &mut Link,
+        action: NavAction,
+    ) -> Result<(), Driven> {
+        let tab = |tab_id: &str| {
+            self.tabs
+                .iter()
+                .find(|t| t.target_id.inner() == tab_id)
+                .map(|t| t.target_id.clone())
+                .ok_or_else(|| Driven::Refused(NavError::InvalidTab(tab_id.to_owned())))
+        };
+        match action {
+            NavAction::SwitchTab { tab_id } => {
+                let target = tab(&tab_id)?;
+                cdp.call(ActivateTargetParams::new(target.clone()), None)
+                    .await?;
+                self.show(cdp, link, target).await?;
+            }
+            NavAction::CloseTab { tab_id } => {
+                let target = tab(&tab_id)?;
+                cdp.call(CloseTargetParams::new(target), None).await?;
+            }
+            // The new tab is followed when its Target.targetCreated arrives.
+            NavAction::NewTab => {
+                cdp.call(CreateTargetParams::new("about:blank"), None)
+                    .await?;
+            }
+            NavAction::Open { url } => {
+                let url = normalize_url(&url).map_err(Driven::Refused)?;
+                let session = self.page_session()?;
+                let answer = cdp.call(NavigateParams::new(url), Some(&session)).await?;
+                if let Some(error) = answer.error_text.filter(|e| !e.is_empty()) {
+                    return Err(Driven::Refused(NavError::Browser(error)));
+                }
+            }
+            NavAction::Reload => {
+                let session = self.page_session()?;
+                cdp.call(ReloadParams::default(), Some(&session)).await?;
+            }
+            NavAction::Back | NavAction::Forward => {
+                let session = self.page_session()?;
+                let history = cdp
+                    .call(GetNavigationHistoryParams::default(), Some(&session))
+                    .await?;
+                let step = if matches!(action, NavAction::Back) {
+                    -1
+                } else {
+                    1
+                };
+                let entry = usize::try_from(history.current_index + step)
+                    .ok()
+                    .and_then(|i| history.entries.get(i))
+                    .ok_or_else(|| {
+                        Driven::Refused(NavError::Browser(format!(
+                            "there is no page to go {} to",
+                            if step < 0 { "back" } else { "forward" }
+                        )))
+                    })?;
+                cdp.call(NavigateToHistoryEntryParams::new(entry.id), Some(&session))
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The flat session of the page shown, for page-level commands.
+    fn page_session(&self) -> Result<String, Driven> {
+        self.attached
+            .as_ref()
+            .map(|(_, s)| s.clone())
+            .ok_or_else(|| Driven::Refused(NavError::Browser("no page is shown".into())))
     }
 
     /// Shows page `target`: attaches to it and starts its screencast.
@@ -450,6 +546,23 @@ impl Pump {
             }
             page.tabs = tabs;
         });
+    }
+}
+
+/// Why an action did not happen: refused (the connection lives on) or lost with it.
+enum Driven {
+    Refused(NavError),
+    Lost(CdpError),
+}
+
+impl From<CdpError> for Driven {
+    fn from(error: CdpError) -> Self {
+        match error {
+            CdpError::Refused { .. } | CdpError::Timeout(_) | CdpError::Malformed { .. } => {
+                Driven::Refused(NavError::Browser(error.to_string()))
+            }
+            other => Driven::Lost(other),
+        }
     }
 }
 

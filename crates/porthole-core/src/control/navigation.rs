@@ -63,6 +63,9 @@ pub enum NavError {
     SessionGone,
     #[error(transparent)]
     Cli(#[from] CliError),
+    /// A DevTools browser refused the action, or its connection is down.
+    #[error("the browser did not do it: {0}")]
+    Browser(String),
 }
 
 impl Coded for NavError {
@@ -74,7 +77,7 @@ impl Coded for NavError {
             NavError::Cli(CliError::Timeout { .. }) => ErrorCode::Timeout,
             NavError::Cli(CliError::NotFound { .. }) => ErrorCode::CliNotFound,
             NavError::Cli(CliError::VersionMismatch { .. }) => ErrorCode::CliVersionMismatch,
-            NavError::Cli(_) => ErrorCode::NavigationFailed,
+            NavError::Cli(_) | NavError::Browser(_) => ErrorCode::NavigationFailed,
         }
     }
 
@@ -82,6 +85,7 @@ impl Coded for NavError {
         matches!(
             self,
             NavError::Cli(CliError::Timeout { .. } | CliError::Failed { .. })
+                | NavError::Browser(_)
         )
     }
 }

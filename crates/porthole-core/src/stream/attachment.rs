@@ -19,12 +19,13 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
 use ts_rs::TS;
 
 use crate::agent_browser::cli::{AgentBrowserCli, CliError};
+use crate::control::navigation::{NavAction, NavError};
 use crate::discovery::{Discovery, Session, SessionKind, SessionStatus};
 use crate::error::{Coded, ErrorCode, UiError};
 use crate::stream::activity::AgentCommand;
@@ -146,7 +147,13 @@ pub(crate) struct Link {
     pub stats: Arc<Mutex<FrameStats>>,
     pub shown: Arc<Mutex<FrameStats>>,
     pub frame_size: watch::Receiver<Option<FrameSize>>,
+    /// Toolbar and tab actions for a source that carries them out itself (CDP); the
+    /// agent-browser path runs them through the CLI instead.
+    pub controls: mpsc::UnboundedReceiver<Control>,
 }
+
+/// A toolbar or tab action, and where its outcome goes.
+pub(crate) type Control = (NavAction, oneshot::Sender<Result<(), NavError>>);
 
 impl Link {
     /// The session is gone for good.
@@ -173,6 +180,7 @@ pub struct Attachment {
     /// Whether this attachment ran `stream enable`.
     enabled: Arc<Mutex<bool>>,
     frame_size: watch::Sender<Option<FrameSize>>,
+    controls: mpsc::UnboundedSender<Control>,
     task: JoinHandle<()>,
 }
 
@@ -202,6 +210,7 @@ impl Attachment {
         let shown = Arc::new(Mutex::new(FrameStats::new()));
         let enabled = Arc::new(Mutex::new(false));
         let (frame_size, frame_size_rx) = watch::channel(None);
+        let (controls, controls_rx) = mpsc::unbounded_channel();
         let link = Link {
             options,
             state: state_tx,
@@ -212,6 +221,7 @@ impl Attachment {
             stats: stats.clone(),
             shown: shown.clone(),
             frame_size: frame_size_rx,
+            controls: controls_rx,
         };
         let task = match (kind, cdp_port) {
             (SessionKind::Cdp, Some(port)) => {
@@ -244,8 +254,20 @@ impl Attachment {
             inputs,
             enabled,
             frame_size,
+            controls,
             task,
         }
+    }
+
+    /// Carries out a toolbar or tab action over the browser's own connection. Only a
+    /// DevTools browser ([`SessionKind::Cdp`]) takes them this way; an agent-browser
+    /// session's go through its CLI ([`crate::control::navigation::run`]).
+    pub async fn drive(&self, action: NavAction) -> Result<(), NavError> {
+        let (reply, outcome) = oneshot::channel();
+        self.controls
+            .send((action, reply))
+            .map_err(|_| NavError::SessionGone)?;
+        outcome.await.unwrap_or(Err(NavError::SessionGone))
     }
 
     /// The panel's size in device pixels, or `None` for the page's own size. A source
