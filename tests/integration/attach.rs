@@ -480,3 +480,40 @@ async fn an_older_daemon_is_shown_live_without_being_restarted() {
     );
     assert_eq!(attachment.session().pid, session.pid);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_daemon_too_old_to_stream_is_shown_over_devtools_and_left_running() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    sb.start_release("0.22.2", "ancient", &ws);
+    let daemons = sb.daemons();
+    let session = find(&sb.report(&ws), "ancient").clone();
+    let attachment = Attachment::start(session.clone(), sb.discovery(), Ok(cli()), options());
+    wait_live(
+        &attachment,
+        "live through `get cdp-url` and the DevTools source",
+        Duration::from_secs(30),
+    )
+    .await;
+    frames(&attachment, 2).await;
+    assert!(
+        !attachment.enabled_stream(),
+        "no stream was turned on: 0.22.2 has none"
+    );
+    assert!(
+        attachment.page().borrow().tabs.iter().any(|t| t.active),
+        "its tab is listed as shown"
+    );
+    assert_eq!(
+        sb.daemons(),
+        daemons,
+        "the agent's 0.22.2 daemon is still the one running, and no other was started"
+    );
+    for pid in sb.daemons() {
+        crate::support::kill9(pid);
+    }
+    wait_state(&attachment, "ended", Duration::from_secs(20), |s| {
+        matches!(s, AttachState::Ended { .. })
+    })
+    .await;
+}

@@ -91,6 +91,13 @@ pub struct StreamStatus {
     pub screencasting: bool,
 }
 
+/// The `data` of `get cdp-url`: the DevTools WebSocket of the session's browser.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CdpUrl {
+    pub cdp_url: String,
+}
+
 /// The envelope of every `--json` answer.
 #[derive(Debug, Deserialize)]
 struct Envelope {
@@ -259,6 +266,14 @@ impl AgentBrowserCli {
     /// decides that it is a success.
     pub async fn stream_enable(&self, session: &SessionRef) -> Result<StreamStatus, CliError> {
         self.run(session, &["stream", "enable"]).await
+    }
+
+    /// `get cdp-url`: where the session's browser speaks DevTools. Every version
+    /// answers it, including those that cannot stream.
+    pub async fn cdp_url(&self, session: &SessionRef) -> Result<String, CliError> {
+        self.run::<CdpUrl>(session, &["get", "cdp-url"])
+            .await
+            .map(|d| d.cdp_url)
     }
 
     /// Runs `agent-browser --json --session NAME [--namespace NS] ARGS...` and parses the

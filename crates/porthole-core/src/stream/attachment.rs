@@ -29,7 +29,7 @@ use crate::control::navigation::{NavAction, NavError};
 use crate::discovery::{Discovery, Session, SessionKind, SessionStatus};
 use crate::error::{Coded, ErrorCode, UiError};
 use crate::stream::activity::AgentCommand;
-use crate::stream::ensure::{ensure_stream, EnsureError};
+use crate::stream::ensure::{devtools_endpoint, ensure_stream, EnsureError};
 use crate::stream::frames::{now_ms, Frame, FrameStats};
 use crate::stream::protocol::{self, ClientMessage, Input, ServerMessage, Tab};
 use crate::sync::lock;
@@ -404,6 +404,32 @@ impl Task {
                 Err(e @ EnsureError::SessionGone { .. }) => {
                     self.end(e.to_string());
                     return;
+                }
+                Err(too_old @ EnsureError::CliTooOld { .. }) => {
+                    // It cannot stream, but its browser speaks DevTools: show it that way.
+                    match devtools_endpoint(&mut self.discovery, self.cli.as_ref(), &now).await {
+                        Ok(endpoint) => {
+                            tracing::info!(session = %now.name, port = endpoint.port, "the session cannot stream; showing its browser over DevTools");
+                            let target = crate::cdp::source::Target {
+                                host: endpoint.host,
+                                port: endpoint.port,
+                                pid: now.pid,
+                            };
+                            crate::cdp::source::run(target, self.link).await;
+                            return;
+                        }
+                        Err(e) => {
+                            tracing::warn!(session = %now.name, error = %e, "cannot attach");
+                            let error = match e {
+                                EnsureError::SessionGone { .. } => e,
+                                _ => too_old,
+                            };
+                            self.link.state.send_replace(AttachState::Failed {
+                                error: error.to_ui(),
+                            });
+                            return;
+                        }
+                    }
                 }
                 Err(e) if !e.retryable() => {
                     tracing::warn!(session = %self.session.borrow().name, error = %e, "cannot attach");

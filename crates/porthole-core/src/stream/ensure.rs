@@ -15,6 +15,7 @@ use thiserror::Error;
 
 use crate::agent_browser::cli::{AgentBrowserCli, CliError, StreamStatus};
 use crate::agent_browser::stream_probe::{self, Probe};
+use crate::cdp::endpoint::Endpoint;
 use crate::discovery::{Discovery, Session};
 use crate::error::{Coded, ErrorCode};
 
@@ -46,6 +47,8 @@ pub enum EnsureError {
         #[source]
         source: CliError,
     },
+    #[error("session \"{name}\" cannot stream, and its browser's DevTools cannot be reached either: {reason}")]
+    NoDevTools { name: String, reason: String },
     #[error("cannot talk to session \"{name}\": {source}")]
     Cli {
         name: String,
@@ -58,6 +61,7 @@ impl Coded for EnsureError {
     fn code(&self) -> ErrorCode {
         match self {
             Self::SessionGone { .. } => ErrorCode::SessionGone,
+            Self::NoDevTools { .. } => ErrorCode::NotAttachable,
             Self::CliNotFound(_) => ErrorCode::CliNotFound,
             Self::CliTooOld { .. } => ErrorCode::CliTooOld,
             Self::CliMismatch(_) => ErrorCode::CliVersionMismatch,
@@ -77,6 +81,7 @@ impl Coded for EnsureError {
             Self::SessionGone { .. }
             | Self::CliNotFound(_)
             | Self::CliTooOld { .. }
+            | Self::NoDevTools { .. }
             | Self::CliMismatch(_) => false,
         }
     }
@@ -167,6 +172,35 @@ pub async fn ensure_stream(
         port,
         enabled_now: true,
     })
+}
+
+/// Where the browser of a session that cannot stream speaks DevTools, from
+/// `get cdp-url` through the daemon's own CLI (a session of agent-browser before
+/// [`FIRST_RUNTIME_STREAM_VERSION`]). Only loopback is accepted.
+pub async fn devtools_endpoint(
+    discovery: &mut Discovery,
+    cli: Result<&AgentBrowserCli, &CliError>,
+    session: &Session,
+) -> Result<Endpoint, EnsureError> {
+    let live = fresh(discovery, session)?;
+    let cli = AgentBrowserCli::for_daemon(cli, live.version.as_deref(), live.executable.as_deref())
+        .await
+        .map_err(|e| classify_cli_error(&live, e))?;
+    let target = live.cli_ref().map_err(|e| EnsureError::Cli {
+        name: live.name.clone(),
+        source: e.into(),
+    })?;
+    // The CLI would start a new daemon if this one died since the last look.
+    fresh(discovery, session)?;
+    let url = cli
+        .cdp_url(&target)
+        .await
+        .map_err(|e| classify_cli_error(&live, e))?;
+    url.parse::<Endpoint>()
+        .map_err(|e| EnsureError::NoDevTools {
+            name: live.name.clone(),
+            reason: format!("`get cdp-url` answered {url}: {e}"),
+        })
 }
 
 /// Rescans and returns the session as it is now, or why it is gone.
