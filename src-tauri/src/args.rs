@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! porthole [WORKSPACE]                        open the window on a workspace
+//! porthole connect PORT|HOST:PORT|WS_URL      show a browser with DevTools open
 //! porthole sessions [--workspace DIR] [--json] [--ensure NAME]
 //! porthole watch    [--workspace DIR] [--session NAME] [--seconds S | --frames N] [--json]
 //! ```
@@ -79,6 +80,17 @@ pub enum Command {
     Sessions(SessionsArgs),
     /// Attach to a session's stream without a window and report frame statistics.
     Watch(WatchArgs),
+    /// Show a browser with DevTools open on this machine, in the running Porthole or a
+    /// new one.
+    Connect(ConnectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// A port (9222), host:port on loopback (127.0.0.1:9222, [::1]:9222), or the
+    /// browser's ws:// DevTools URL.
+    #[arg(value_name = "PORT|HOST:PORT|WS_URL")]
+    pub address: String,
 }
 
 #[derive(Debug, Args)]
@@ -180,5 +192,9 @@ mod tests {
             );
         }
         assert!(Cli::try_parse_from(["porthole", "watch", "--seconds", "0.5"]).is_ok());
+        match Cli::try_parse_from(["porthole", "connect", "9222"]).map(|c| c.command) {
+            Ok(Some(Command::Connect(a))) => assert_eq!(a.address, "9222"),
+            other => panic!("expected connect, got {other:?}"),
+        }
     }
 }

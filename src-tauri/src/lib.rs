@@ -18,10 +18,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use args::{Command, MeasureArgs};
+use porthole_core::cdp::endpoint::Endpoint;
 use porthole_core::desktop::settings::SettingsStore;
 use porthole_core::desktop::workspace;
 use porthole_core::stream::frames;
-use shell::{commands, display, frame_scheme, measure, notify, state, tray, window, workspaces};
+use shell::{
+    browsers, commands, display, frame_scheme, measure, notify, state, tray, window, workspaces,
+};
 use tauri::Manager;
 
 /// Runs a headless subcommand on a fresh tokio runtime.
@@ -38,13 +41,20 @@ pub fn run_headless(command: Command) -> ExitCode {
         match command {
             Command::Sessions(args) => headless::sessions(args).await,
             Command::Watch(args) => headless::watch(args).await,
+            // Opens the window: main() sends it to run_gui.
+            Command::Connect(_) => ExitCode::from(2),
         }
     })
 }
 
 /// Opens the window on `workspace` (default: the last workspace, else the current
-/// directory), or hands it to the Porthole already running.
-pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
+/// directory), or hands it to the Porthole already running; with `connect`, shows the
+/// browser at that DevTools endpoint.
+pub fn run_gui(
+    workspace: Option<PathBuf>,
+    measure: MeasureArgs,
+    connect: Option<Endpoint>,
+) -> ExitCode {
     // "Workspace opened", for the attach-time measurement.
     let opened_at_ms = frames::now_ms();
     // First, while this is the only thread: it sets an environment variable.
@@ -91,6 +101,9 @@ pub fn run_gui(workspace: Option<PathBuf>, measure: MeasureArgs) -> ExitCode {
             notify::forward_discovery(app.handle());
             workspaces::open_dropped_folders(&window::create_main(app.handle())?);
             tray::install(app.handle());
+            if let Some(endpoint) = connect {
+                browsers::connect(app.handle(), endpoint);
+            }
             if let (Some(seconds), Some(out)) = (measure.measure_seconds, measure.measure_out) {
                 measure::start(app.handle(), seconds, out, opened_at_ms);
             }

@@ -267,6 +267,7 @@ async fn a_devtools_browser_in_the_workspace_is_shown_sized_to_the_panel_and_end
     );
     let pid = browser.0.id();
     let session = cdp_session(&sandbox, &workspace, pid);
+    let port = session.cdp_port.expect("a DevTools port");
     assert_eq!(session.kind, SessionKind::Cdp, "listed as its own kind");
     assert!(
         session.name.starts_with("Chromium · port ")
@@ -331,6 +332,15 @@ async fn a_devtools_browser_in_the_workspace_is_shown_sized_to_the_panel_and_end
         frame_pixels(&attachment).0 <= 640,
         "never larger than asked"
     );
+
+    // A title set by script, which Chrome announces with no event, follows with the frames.
+    eval(port, "document.title = 'renamed by the page'").await;
+    wait_page(
+        &attachment,
+        |p| p.title == "renamed by the page",
+        "the panel's title follows the page's",
+    )
+    .await;
 
     drop(browser);
     wait_state(

@@ -18,6 +18,7 @@ export {
   appInfo,
   listSessions,
   attach,
+  connect,
   detach,
   attachment as currentAttachment,
   framePainted,

@@ -1,5 +1,6 @@
 import "./styles.css";
-import { appInfo, copyScreenshot, errorMessage, navigate, openExternal, saveScreenshot, sendInput, type AppInfo } from "./ipc";
+import { setupConnect } from "./sidebar/connect";
+import { appInfo, connect, copyScreenshot, errorMessage, navigate, openExternal, saveScreenshot, sendInput, type AppInfo } from "./ipc";
 import { renderAbout } from "./app/about";
 import { installCompact } from "./app/compact";
 import { AppState, follow, framePainter } from "./app/state";
@@ -84,6 +85,17 @@ async function boot(): Promise<void> {
     renderWorkspace(next);
     watchOnly.switchTo(next.workspace);
   };
+  setupConnect(
+    {
+      details: byTestId<HTMLDetailsElement>("connect"),
+      form: byTestId<HTMLFormElement>("connect-form"),
+      address: byTestId<HTMLInputElement>("connect-address"),
+      submit: byTestId<HTMLButtonElement>("connect-submit"),
+      error: byTestId("connect-error"),
+    },
+    (address) => connect(address),
+    errorMessage,
+  );
   installCompact(byTestId<HTMLButtonElement>("compact"), app, info.compact, showError);
   renderAbout(byTestId("about"), info);
 

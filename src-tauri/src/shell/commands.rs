@@ -23,7 +23,7 @@ use porthole_core::stream::protocol::Input;
 use crate::shell::error::ShellError;
 use crate::shell::notify::{self, AppInfo, AttachEvent};
 use crate::shell::state::AppState;
-use crate::shell::{clipboard, window, workspaces};
+use crate::shell::{browsers, clipboard, window, workspaces};
 
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
@@ -46,6 +46,14 @@ pub fn attach(
 ) -> Result<(), UiError> {
     notify::send(&app, state.choose(&session_id)?);
     Ok(())
+}
+
+/// Shows the browser whose DevTools are at `address` (a port, `host:port` on loopback,
+/// or a `ws://` DevTools URL): "Connect to a browser…".
+#[tauri::command]
+pub async fn connect(app: AppHandle, address: String) -> Result<(), UiError> {
+    let endpoint = browsers::parse(&address)?;
+    browsers::connect_checked(&app, endpoint).await
 }
 
 /// Empties the Browser panel.
@@ -302,6 +310,7 @@ surface! {
     app_info() -> AppInfo;
     list_sessions() -> Report;
     attach(session_id: String) -> ();
+    connect(address: String) -> ();
     detach() -> ();
     attachment() -> Option<AttachEvent>;
     frame_painted(seq: u64) -> ();

@@ -8,10 +8,11 @@
 //! - `frame_scheme`, `measure`, `tray_icon`: read the state (the `frame:` URI scheme,
 //!   the benchmarks' measurement, drawing the tray icon and menu);
 //! - `notify`: the one module that tells the window and the tray about a change;
-//! - `window`, then `workspaces`, then `tray`: the window's life, opening workspaces, the
-//!   tray menu's actions;
+//! - `window`, then `browsers`, then `workspaces`, then `tray`: the window's life,
+//!   connecting to a browser by hand, opening workspaces, the tray menu's actions;
 //! - `commands`: what the webview may call, on top.
 
+pub mod browsers;
 pub mod clipboard;
 pub mod commands;
 pub mod display;
@@ -33,6 +34,7 @@ pub const LAYERS: &[&[&str]] = &[
     &["frame_scheme", "measure", "tray_icon"],
     &["notify"],
     &["window"],
+    &["browsers"],
     &["workspaces"],
     &["tray"],
     &["commands"],

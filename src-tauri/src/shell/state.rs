@@ -13,6 +13,7 @@ use tokio::sync::watch;
 
 use crate::args::Transport;
 use porthole_core::agent_browser::cli::AgentBrowserCli;
+use porthole_core::cdp::endpoint::Endpoint;
 use porthole_core::desktop::auto_attach::{self, Hold, OnScreen};
 use porthole_core::desktop::settings::{SettingsStore, WindowSize};
 use porthole_core::discovery::watch::{DiscoveryWatch, WatchOptions};
@@ -182,6 +183,18 @@ impl AppState {
                 settings.remember_choice(&self.workspace(), &session.name);
             }
         }
+        Ok(vec![change])
+    }
+
+    /// The person connected to the browser at `endpoint` by hand: attach it (the one
+    /// discovery lists on that port, else one known by its address) and lift any hold.
+    pub fn connect(&self, endpoint: &Endpoint) -> Result<Vec<Change>, UiError> {
+        let session = endpoint.session(&self.discovery.current());
+        let mut screen = self.screen();
+        let change = self
+            .attach_on(&mut screen, session)
+            .map_err(|e| e.to_ui())?;
+        screen.hold = Hold::Free;
         Ok(vec![change])
     }
 

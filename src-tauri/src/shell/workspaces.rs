@@ -12,10 +12,10 @@ use tauri_plugin_dialog::DialogExt;
 
 use porthole_core::desktop::workspace::{self, NotAFolder};
 
-use crate::args::Cli;
-use crate::shell::notify;
+use crate::args::{Cli, Command};
 use crate::shell::state::AppState;
 use crate::shell::window;
+use crate::shell::{browsers, notify};
 
 /// Called by the single-instance plugin while the second `porthole` waits for the
 /// answer (on Linux, inside a D-Bus call with no time limit). So it only hands the
@@ -49,6 +49,15 @@ fn open_from_second_instance(app: &AppHandle, argv: &[String], cwd: &str) {
                 tracing::warn!(%error, "a second porthole named a workspace that is not a directory");
             }
         }
+        Ok(Cli {
+            command: Some(Command::Connect(args)),
+            ..
+        }) => match browsers::parse(&args.address) {
+            Ok(endpoint) => browsers::connect(app, endpoint),
+            Err(error) => {
+                tracing::warn!(error = %error.message, "a second porthole named an address Porthole does not connect to")
+            }
+        },
         Ok(_) => {}
         Err(error) => {
             tracing::warn!(%error, "cannot read the second porthole's command line");

@@ -32,6 +32,11 @@ cwd: string | null, status: SessionStatus, streamPort: number | null,
  */
 cdpPort: number | null, 
 /**
+ * The loopback host of that port when it is not 127.0.0.1 (a browser connected to
+ * by hand on `::1` or `localhost`).
+ */
+cdpHost: string | null, 
+/**
  * The agent-browser version that started the daemon (absent before 0.23 or so,
  * whose daemons write no `.version` file).
  */

@@ -14,6 +14,7 @@ export const COMMANDS = [
   "app_info",
   "list_sessions",
   "attach",
+  "connect",
   "detach",
   "attachment",
   "frame_painted",
@@ -35,6 +36,8 @@ export const appInfo = () => invoke<AppInfo>("app_info");
 export const listSessions = () => invoke<Report>("list_sessions");
 
 export const attach = (sessionId: string) => invoke<void>("attach", { sessionId });
+
+export const connect = (address: string) => invoke<void>("connect", { address });
 
 export const detach = () => invoke<void>("detach");
 

@@ -13,6 +13,7 @@ export function session(over: Partial<Session> = {}): Session {
     status: "attachable",
     streamPort: 4000,
     cdpPort: null,
+    cdpHost: null,
     version: "0.41.2",
     executable: null,
     startedAt: 1,

@@ -110,6 +110,23 @@ fn product(exe: &Path) -> String {
     }
 }
 
+/// A process's arguments. Chromium may rewrite its command line for its process title,
+/// after which `/proc/PID/cmdline` holds one string, the arguments joined by spaces:
+/// that string is split again (an argument with a space in it cannot be told apart
+/// then, which no flag read here has).
+pub fn arguments(cmd: &[std::ffi::OsString]) -> Vec<String> {
+    let args: Vec<String> = cmd
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    match args.as_slice() {
+        [joined] if joined.contains(" --") => {
+            joined.split_whitespace().map(str::to_owned).collect()
+        }
+        _ => args,
+    }
+}
+
 /// Reads `DevToolsActivePort`: the port on the first line, the browser's WebSocket
 /// path on the second.
 pub fn parse_active_port(text: &str) -> Option<(u16, Option<String>)> {
@@ -241,7 +258,7 @@ impl BrowserScanner {
             .filter(|(_, p)| {
                 p.cmd()
                     .iter()
-                    .any(|a| a.to_string_lossy().starts_with("--remote-debugging-"))
+                    .any(|a| a.to_string_lossy().contains("--remote-debugging-"))
             })
             .map(|(pid, _)| *pid)
             .collect();
@@ -268,11 +285,7 @@ impl BrowserScanner {
             .iter()
             .filter_map(|pid| {
                 let p = self.system.process(*pid)?;
-                let cmd: Vec<String> = p
-                    .cmd()
-                    .iter()
-                    .map(|a| a.to_string_lossy().into_owned())
-                    .collect();
+                let cmd = arguments(p.cmd());
                 let process = BrowserProcess {
                     pid: pid.as_u32(),
                     exe: p
@@ -296,6 +309,35 @@ impl BrowserScanner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_command_line_chromium_rewrote_into_one_string_is_split_again() {
+        let joined = vec![std::ffi::OsString::from(
+            "/usr/lib/chromium/chromium --headless=new --remote-debugging-port=0 --user-data-dir=profile about:blank",
+        )];
+        let args = arguments(&joined);
+        assert_eq!(args.len(), 5, "{args:?}");
+        assert_eq!(args[2], "--remote-debugging-port=0");
+        let process = BrowserProcess {
+            pid: 7,
+            exe: "/usr/lib/chromium/chromium".into(),
+            cmd: args,
+            cwd: Some("/ws".into()),
+            start_time: 1,
+        };
+        let found = classify(&process, |_| Some("4321\n/devtools/browser/x\n".into()))
+            .expect("still a DevTools browser");
+        assert!(matches!(found.reach, Reach::Port { port: 4321, .. }));
+        let plain = vec![
+            std::ffi::OsString::from("a b"),
+            std::ffi::OsString::from("--x"),
+        ];
+        assert_eq!(
+            arguments(&plain),
+            ["a b", "--x"],
+            "real arguments are kept whole"
+        );
+    }
 
     fn process(pid: u32, exe: &str, args: &[&str]) -> BrowserProcess {
         let mut cmd = vec![exe.to_owned()];

@@ -32,6 +32,7 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::agent_browser::stream_probe;
+use crate::error::{Coded, ErrorCode};
 
 /// How long a command may take before the connection is given up on.
 const CALL_TIMEOUT: Duration = Duration::from_secs(10);
@@ -63,6 +64,17 @@ pub enum CdpError {
     Timeout(String),
     #[error("the browser's answer to {method} could not be read: {reason}")]
     Malformed { method: String, reason: String },
+}
+
+impl Coded for CdpError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::NotAttachable
+    }
+
+    /// A browser still starting, or restarted, may answer on a second try.
+    fn retryable(&self) -> bool {
+        true
+    }
 }
 
 #[derive(Deserialize)]

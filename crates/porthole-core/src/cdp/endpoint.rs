@@ -18,6 +18,9 @@ use std::str::FromStr;
 
 use thiserror::Error;
 
+use crate::discovery::{Session, SessionKind, SessionStatus};
+use crate::error::{Coded, ErrorCode};
+
 /// A DevTools endpoint on this machine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
@@ -114,6 +117,37 @@ fn host_port(text: &str, whole: &str) -> Result<(String, u16), EndpointError> {
     }
 }
 
+impl Endpoint {
+    /// The session to attach for this endpoint: the browser discovery already lists on
+    /// this port (with its pid, so its end is seen), else one known by its address only.
+    pub fn session(&self, discovered: &[Session]) -> Session {
+        let loopback_v4 = self.host == "localhost" || self.host.starts_with("127.");
+        let known = discovered
+            .iter()
+            .find(|s| s.kind == SessionKind::Cdp && s.cdp_port == Some(self.port) && loopback_v4);
+        if let Some(known) = known {
+            return known.clone();
+        }
+        Session {
+            id: format!("cdp:{}:{}", self.host, self.port),
+            kind: SessionKind::Cdp,
+            name: format!("Browser · {}:{}", self.url_host(), self.port),
+            namespace: None,
+            socket_dir: std::path::PathBuf::new(),
+            pid: None,
+            cwd: None,
+            status: SessionStatus::Attachable,
+            stream_port: None,
+            cdp_port: Some(self.port),
+            cdp_host: Some(self.host.clone()),
+            version: None,
+            executable: None,
+            started_at: None,
+            problem: None,
+        }
+    }
+}
+
 impl FromStr for Endpoint {
     type Err = EndpointError;
 
@@ -151,9 +185,44 @@ impl FromStr for Endpoint {
     }
 }
 
+impl Coded for EndpointError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::InvalidEndpoint
+    }
+
+    fn retryable(&self) -> bool {
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typed_port_attaches_the_browser_discovered_there() {
+        let discovered = crate::discovery::cdp_session(crate::cdp::browsers::CdpBrowser {
+            pid: 42,
+            product: "Chromium".into(),
+            exe: "/usr/lib/chromium/chromium".into(),
+            cwd: Some("/ws".into()),
+            started_at: 1,
+            reach: crate::cdp::browsers::Reach::Port {
+                port: 9222,
+                ws_path: None,
+            },
+        });
+        let known = parse("9222")
+            .expect("port")
+            .session(std::slice::from_ref(&discovered));
+        assert_eq!(known, discovered, "with its pid, so its end is seen");
+        let unknown = parse("[::1]:9333").expect("v6").session(&[discovered]);
+        assert_eq!(unknown.kind, SessionKind::Cdp);
+        assert_eq!(unknown.pid, None);
+        assert_eq!(unknown.cdp_host.as_deref(), Some("::1"));
+        assert_eq!(unknown.cdp_port, Some(9333));
+        assert_eq!(unknown.name, "Browser · [::1]:9333");
+    }
 
     fn parse(text: &str) -> Result<Endpoint, EndpointError> {
         text.parse()

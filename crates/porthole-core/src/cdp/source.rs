@@ -36,7 +36,7 @@ use chromiumoxide_cdp::cdp::browser_protocol::page::{
 };
 use chromiumoxide_cdp::cdp::browser_protocol::target::{
     ActivateTargetParams, AttachToTargetParams, CloseTargetParams, CreateTargetParams,
-    GetTargetsParams, SetDiscoverTargetsParams, TargetId, TargetInfo,
+    GetTargetInfoParams, GetTargetsParams, SetDiscoverTargetsParams, TargetId, TargetInfo,
 };
 use chromiumoxide_cdp::cdp::CdpEvent;
 
@@ -51,6 +51,11 @@ use crate::sync::lock;
 
 /// JPEG quality asked of the browser: agent-browser's stream default.
 const QUALITY: i64 = 80;
+/// How often the page's title is read while its frames come. Chrome announces a
+/// navigation (`Target.targetInfoChanged`) but not a title set by script, and offers no
+/// event for it; a page that changes its title repaints, so the title is read again with
+/// a frame, at most this often, and never while the page is still.
+const TITLE_EVERY: Duration = Duration::from_secs(1);
 /// How long the panel's size must hold still before the screencast is restarted at it.
 const RESIZE_DEBOUNCE: Duration = Duration::from_millis(200);
 
@@ -118,6 +123,7 @@ async fn attach_once(target: &Target, link: &mut Link) -> Result<(), String> {
         tabs: Vec::new(),
         attached: None,
         pending: None,
+        title_read: None,
     };
     let result = pump.run(&mut cdp, target, link).await;
     if let Some((_, session)) = &pump.attached {
@@ -140,6 +146,8 @@ struct Pump {
     attached: Option<(TargetId, String)>,
     /// The frame awaiting the consumer's ack: its seq and the browser's frame number.
     pending: Option<(u64, i64)>,
+    /// When the shown page's title was last read (see [`TITLE_EVERY`]).
+    title_read: Option<tokio::time::Instant>,
 }
 
 impl Pump {
@@ -372,6 +380,7 @@ impl Pump {
                 lock(&link.stats).record(&published);
                 link.frames.send_replace(Some(Arc::new(published)));
                 self.pending = Some((next, frame_id));
+                self.read_title(cdp, link).await?;
                 if !matches!(*link.state.borrow(), AttachState::Live { .. }) {
                     link.state
                         .send_replace(AttachState::Live { port: self.port });
@@ -432,6 +441,37 @@ impl Pump {
             }
             _ => Ok(None),
         }
+    }
+
+    /// Reads the shown page's title again if [`TITLE_EVERY`] has passed.
+    async fn read_title(&mut self, cdp: &mut Connection, link: &Link) -> Result<(), CdpError> {
+        let now = tokio::time::Instant::now();
+        if self.title_read.is_some_and(|at| now - at < TITLE_EVERY) {
+            return Ok(());
+        }
+        self.title_read = Some(now);
+        let Some((target, _)) = self.attached.clone() else {
+            return Ok(());
+        };
+        let mut params = GetTargetInfoParams::default();
+        params.target_id = Some(target);
+        let info = match cdp.call(params, None).await {
+            Ok(answer) => answer.target_info,
+            // A page closing meanwhile is followed by its own events.
+            Err(CdpError::Refused { .. }) => return Ok(()),
+            Err(error) => return Err(error),
+        };
+        let changed = self
+            .tabs
+            .iter_mut()
+            .find(|t| t.target_id == info.target_id)
+            .filter(|t| t.title != info.title || t.url != info.url)
+            .map(|tab| *tab = info)
+            .is_some();
+        if changed {
+            self.publish_tabs(link);
+        }
+        Ok(())
     }
 
     /// The consumer has shown frame `seq`: the browser may send the next one.

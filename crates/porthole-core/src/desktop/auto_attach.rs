@@ -82,6 +82,7 @@ mod tests {
             status: SessionStatus::Attachable,
             stream_port: Some(40000),
             cdp_port: None,
+            cdp_host: None,
             version: Some("0.41.2".into()),
             executable: None,
             started_at: Some(started_at),

@@ -151,6 +151,7 @@ mod tests {
             status,
             stream_port: None,
             cdp_port: None,
+            cdp_host: None,
             version: None,
             executable: None,
             started_at: None,

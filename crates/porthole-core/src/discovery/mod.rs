@@ -86,6 +86,9 @@ pub struct Session {
     pub stream_port: Option<u16>,
     /// A CDP browser's DevTools port on loopback.
     pub cdp_port: Option<u16>,
+    /// The loopback host of that port when it is not 127.0.0.1 (a browser connected to
+    /// by hand on `::1` or `localhost`).
+    pub cdp_host: Option<String>,
     /// The agent-browser version that started the daemon (absent before 0.23 or so,
     /// whose daemons write no `.version` file).
     pub version: Option<String>,
@@ -390,6 +393,7 @@ pub fn cdp_session(browser: CdpBrowser) -> Session {
         status,
         stream_port: None,
         cdp_port,
+        cdp_host: None,
         version: None,
         executable: Some(browser.exe),
         started_at: Some(browser.started_at),
@@ -443,6 +447,7 @@ pub fn classify(files: SessionFiles, process: Option<&ProcessInfo>) -> Session {
         status,
         stream_port,
         cdp_port: None,
+        cdp_host: None,
         version: files.version,
         executable,
         started_at,

@@ -91,8 +91,18 @@ async fn run(
     tx: watch::Sender<Arc<Vec<Session>>>,
 ) {
     let (event_tx, mut events) = mpsc::unbounded_channel::<()>();
+    // A missing socket directory is watched through an existing ancestor, often /tmp or
+    // the home folder, where other programs write all the time: only events on the
+    // socket directories, or on the way to them, are worth a scan.
+    let bases = Arc::new(std::sync::Mutex::new(discovery.base_dirs()));
+    let wanted = bases.clone();
     let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        if res.is_ok() {
+        let Ok(event) = res else { return };
+        let relevant = {
+            let bases = crate::sync::lock(&wanted);
+            event.paths.is_empty() || event.paths.iter().any(|p| concerns(p, &bases))
+        };
+        if relevant {
             // The receiver is gone only when the watch is shutting down.
             let _ = event_tx.send(());
         }
@@ -128,7 +138,9 @@ async fn run(
             _ = tick.tick() => {}
         }
         if let Some(w) = watcher.as_mut() {
-            replan(w, &mut watched, &discovery.base_dirs());
+            let now = discovery.base_dirs();
+            replan(w, &mut watched, &now);
+            *crate::sync::lock(&bases) = now;
         }
         let sessions = discovery.scan();
         let changed = tx.send_if_modified(|current| {
@@ -166,6 +178,14 @@ fn plan(bases: &[PathBuf]) -> BTreeSet<(PathBuf, bool)> {
     out
 }
 
+/// Whether an event on `path` can change what discovery sees: it is in a socket
+/// directory, or it is one of their ancestors coming or going.
+fn concerns(path: &Path, bases: &[PathBuf]) -> bool {
+    bases
+        .iter()
+        .any(|base| path.starts_with(base) || base.starts_with(path))
+}
+
 fn replan(
     watcher: &mut RecommendedWatcher,
     watched: &mut BTreeSet<(PathBuf, bool)>,
@@ -192,6 +212,21 @@ fn replan(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_events_on_the_way_to_a_socket_directory_count() {
+        let bases = [PathBuf::from("/tmp/agent-browser")];
+        assert!(concerns(Path::new("/tmp/agent-browser/demo.pid"), &bases));
+        assert!(
+            concerns(Path::new("/tmp/agent-browser"), &bases),
+            "the directory appearing"
+        );
+        assert!(concerns(Path::new("/tmp"), &bases));
+        assert!(
+            !concerns(Path::new("/tmp/porthole-e2e-x1/file"), &bases),
+            "another program's files in /tmp wake nothing"
+        );
+    }
 
     #[test]
     fn missing_socket_dirs_are_watched_through_their_parent() {

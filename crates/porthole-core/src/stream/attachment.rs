@@ -201,6 +201,10 @@ impl Attachment {
         };
         let (state_tx, state) = watch::channel(initial);
         let (kind, cdp_port, pid) = (session.kind, session.cdp_port, session.pid);
+        let cdp_host = session
+            .cdp_host
+            .clone()
+            .unwrap_or_else(|| "127.0.0.1".into());
         let (session_tx, session_rx) = watch::channel(session);
         let (frames_tx, frames) = watch::channel(None);
         let (page_tx, page) = watch::channel(PageInfo::default());
@@ -226,7 +230,7 @@ impl Attachment {
         let task = match (kind, cdp_port) {
             (SessionKind::Cdp, Some(port)) => {
                 let target = crate::cdp::source::Target {
-                    host: "127.0.0.1".into(),
+                    host: cdp_host,
                     port,
                     pid,
                 };
