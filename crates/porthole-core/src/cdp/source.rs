@@ -453,8 +453,9 @@ impl Pump {
         let Some((target, _)) = self.attached.clone() else {
             return Ok(());
         };
-        let mut params = GetTargetInfoParams::default();
-        params.target_id = Some(target);
+        let params = GetTargetInfoParams {
+            target_id: Some(target),
+        };
         let info = match cdp.call(params, None).await {
             Ok(answer) => answer.target_info,
             // A page closing meanwhile is followed by its own events.
