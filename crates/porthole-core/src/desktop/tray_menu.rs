@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use crate::desktop::vocabulary;
-use crate::discovery::{Report, Session};
+use crate::discovery::{Report, Session, SessionKind};
 
 /// One line of the tray menu.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,7 +111,12 @@ pub fn tray_items(report: &Report, attached: Option<&str>) -> Vec<TrayItem> {
 }
 
 fn session_item(session: &Session, attached: Option<&str>) -> TrayItem {
-    let status = session.status.label();
+    // A reachable DevTools browser is said by its kind; any other by its status.
+    let status = if session.kind == SessionKind::Cdp && session.can_attach() {
+        session.kind.badge()
+    } else {
+        session.status.label()
+    };
     let ns = session
         .namespace
         .as_deref()
@@ -137,7 +142,7 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::discovery::{SessionKind, SessionStatus};
+    use crate::discovery::SessionStatus;
 
     fn session(name: &str, cwd: &str, status: SessionStatus) -> Session {
         Session {
@@ -216,6 +221,30 @@ mod tests {
                 "Show/Hide Porthole",
                 "Quit Porthole",
             ]
+        );
+    }
+
+    #[test]
+    fn a_devtools_browser_is_its_own_kind_and_an_unreachable_one_is_disabled() {
+        let cdp = |name: &str, status| Session {
+            id: format!("cdp:{name}"),
+            kind: SessionKind::Cdp,
+            name: name.into(),
+            ..session(name, "/ws", status)
+        };
+        let report = Report {
+            workspace: PathBuf::from("/ws"),
+            current: vec![
+                cdp("Chromium · port 9222 · pid 42", SessionStatus::Attachable),
+                cdp("Chromium · pid 43", SessionStatus::NotAttachable),
+            ],
+            other: vec![],
+        };
+        let items = labels(&tray_items(&report, None));
+        assert_eq!(items[1], "Chromium · port 9222 · pid 42 — DevTools");
+        assert_eq!(
+            items[2], "Chromium · pid 43 — Cannot attach (disabled)",
+            "a pipe browser is listed, never attached"
         );
     }
 
