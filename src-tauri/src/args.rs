@@ -10,6 +10,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use porthole_core::stream::attachment::FrameSize;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -133,6 +134,26 @@ pub struct WatchArgs {
     /// Write the last frame's JPEG to this file (for the benchmarks).
     #[arg(long, value_name = "FILE", hide = true)]
     pub save_frame: Option<PathBuf>,
+    /// Ask for frames no larger than WIDTHxHEIGHT device pixels, as the window asks
+    /// for its panel's size. Only a DevTools browser can send them smaller.
+    #[arg(long, value_name = "WIDTHxHEIGHT", value_parser = frame_size)]
+    pub frame_size: Option<FrameSize>,
+}
+
+/// `WIDTHxHEIGHT`, each from 16 to 8192.
+fn frame_size(text: &str) -> Result<FrameSize, String> {
+    let bad = || format!("“{text}” is not a size: give WIDTHxHEIGHT, such as 640x360");
+    let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
+    let side = |v: &str| {
+        v.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (16..=8192).contains(n))
+    };
+    match (side(w), side(h)) {
+        (Some(width), Some(height)) => Ok(FrameSize { width, height }),
+        _ => Err(bad()),
+    }
 }
 
 #[cfg(test)]
@@ -192,6 +213,24 @@ mod tests {
             );
         }
         assert!(Cli::try_parse_from(["porthole", "watch", "--seconds", "0.5"]).is_ok());
+        match Cli::try_parse_from(["porthole", "watch", "--frame-size", "640x360"])
+            .map(|c| c.command)
+        {
+            Ok(Some(Command::Watch(a))) => assert_eq!(
+                a.frame_size,
+                Some(FrameSize {
+                    width: 640,
+                    height: 360
+                })
+            ),
+            other => panic!("expected watch, got {other:?}"),
+        }
+        for bad in ["640", "0x360", "640x", "axb", "99999x10"] {
+            assert!(
+                Cli::try_parse_from(["porthole", "watch", "--frame-size", bad]).is_err(),
+                "--frame-size {bad} is refused"
+            );
+        }
         match Cli::try_parse_from(["porthole", "connect", "9222"]).map(|c| c.command) {
             Ok(Some(Command::Connect(a))) => assert_eq!(a.address, "9222"),
             other => panic!("expected connect, got {other:?}"),

@@ -174,6 +174,7 @@ pub async fn watch(args: WatchArgs) -> ExitCode {
     let me = std::process::id();
     let before = Usage::of(me);
     let attachment = Attachment::start(session.clone(), discovery, cli, options);
+    attachment.set_frame_size(args.frame_size);
     let mut outcome = watch_until(&attachment, &args).await;
     let cost = before
         .zip(Usage::of(me))

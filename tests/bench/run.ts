@@ -18,6 +18,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { agentBrowser, type AgentSession, closeAll, ROOT, sandbox, startSession } from "../support/agentBrowser";
+import { measureCdp } from "./cdp";
 import { measureDashboard } from "./dashboard";
 import { measureInput } from "./input";
 import { plot } from "./plot";
@@ -44,6 +45,8 @@ function option(name: string, fallback: number): number {
   return at >= 0 ? Number(process.argv[at + 1]) : fallback;
 }
 const ROUNDS = option("rounds", 3);
+/** `--only cdp` measures the CDP source alone (its own section of BENCHMARKS.md). */
+const ONLY_CDP = process.argv.includes("--only") && process.argv[process.argv.indexOf("--only") + 1] === "cdp";
 const SECONDS = option("seconds", 6);
 const PRESSES = 40;
 
@@ -196,6 +199,8 @@ async function main(): Promise<void> {
     );
   }
   const session = await startSession("bench", box.workspace, box.sockets, BENCH_PAGE);
+  await cdpSection(session);
+  if (ONLY_CDP) return;
   const lines: string[] = [];
   lines.push(`Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`make bench\`.`, "", ...machine(), "");
   lines.push(
@@ -485,14 +490,41 @@ async function main(): Promise<void> {
   );
   lines.push("", "![Frame rate and latency by frame size](bench.svg)");
 
+  writeSection("bench", lines);
+  process.stderr.write(`wrote ${DOC} and ${SVG}\n`);
+}
+
+/** Replaces what lies between `<!-- NAME:begin -->` and `<!-- NAME:end -->` in BENCHMARKS.md. */
+function writeSection(name: string, lines: string[]): void {
   const doc = readFileSync(DOC, "utf8");
-  const begin = "<!-- bench:begin -->";
-  const end = "<!-- bench:end -->";
+  const begin = `<!-- ${name}:begin -->`;
+  const end = `<!-- ${name}:end -->`;
   const from = doc.indexOf(begin);
   const to = doc.indexOf(end);
   if (from < 0 || to < from) throw new Error(`${DOC} lacks the ${begin} … ${end} markers`);
   writeFileSync(DOC, `${doc.slice(0, from + begin.length)}\n${lines.join("\n")}\n${doc.slice(to)}`);
-  process.stderr.write(`wrote ${DOC} and ${SVG}\n`);
+}
+
+/** The CDP source beside the stream (tests/bench/cdp.ts), into its own section. */
+async function cdpSection(session: AgentSession): Promise<void> {
+  await agentBrowser(session, "set", "viewport", String(MAIN[0]), String(MAIN[1]));
+  const daemon = Number(readFileSync(join(session.sockets, `${session.name}.pid`), "utf8").trim());
+  const lines = await measureCdp({
+    app: APP,
+    env,
+    root: box.root,
+    streamWorkspace: box.workspace,
+    daemonPid: daemon,
+    benchPage: BENCH_PAGE,
+    seconds: SECONDS,
+    rounds: ROUNDS,
+    viewport: MAIN,
+    panelSize: [640, 360],
+    measureWindow: (workspace) => measureWindow("scheme", workspace),
+  });
+  const header = [`Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`make bench\` (\`BENCH_ARGS="--only cdp"\` for this section alone).`, "", ...machine(), ""];
+  writeSection("bench-cdp", [...header, ...lines]);
+  process.stderr.write(`wrote the CDP section of ${DOC}\n`);
 }
 
 mkdirSync(join(ROOT, "docs"), { recursive: true });
