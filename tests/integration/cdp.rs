@@ -15,7 +15,9 @@ use porthole_core::discovery::{Report, Session, SessionKind, SessionStatus};
 use porthole_core::stream::attachment::{
     AckMode, AttachOptions, AttachState, Attachment, FrameSize, PageInfo,
 };
-use porthole_core::stream::protocol::{Input, MouseButton, MouseEventType, MouseInput};
+use porthole_core::stream::protocol::{
+    Input, KeyEventType, KeyInput, MouseButton, MouseEventType, MouseInput,
+};
 
 use crate::support::{chromium, chromium_on, page, Browser, Sandbox};
 
@@ -431,6 +433,51 @@ async fn a_click_lands_where_it_was_aimed_and_a_new_tab_is_followed() {
         "the click lands within 2 CSS px of (250, 150): {clicks}"
     );
 
+    // The wheel scrolls the page; composed or pasted text is inserted where the caret is.
+    attachment
+        .send_input(Input::InputMouse(MouseInput {
+            event_type: MouseEventType::MouseWheel,
+            x: 250.0,
+            y: 150.0,
+            button: MouseButton::None,
+            click_count: 0,
+            delta_x: 0.0,
+            delta_y: 300.0,
+            modifiers: 0,
+        }))
+        .expect("a wheel is taken while live");
+    let scrolled = poll(port, "window.scrollY", |v| {
+        v.as_f64().is_some_and(|y| y > 0.0)
+    })
+    .await;
+    assert!(
+        scrolled.as_f64().is_some_and(|y| y > 0.0),
+        "the wheel scrolled the page: {scrolled}"
+    );
+    eval(
+        port,
+        "window.scrollTo(0, 0); document.getElementById('field').focus()",
+    )
+    .await;
+    attachment
+        .send_input(Input::InputKeyboard(KeyInput {
+            event_type: KeyEventType::Char,
+            key: String::new(),
+            code: String::new(),
+            text: Some("日本語 pasted".into()),
+            windows_virtual_key_code: 0,
+            modifiers: 0,
+        }))
+        .expect("text is taken while live");
+    let typed = poll(port, "document.getElementById('field').value", |v| {
+        v.as_str().is_some_and(|t| !t.is_empty())
+    })
+    .await;
+    assert_eq!(
+        typed, "日本語 pasted",
+        "IME and paste text is inserted whole"
+    );
+
     // The agent opens a tab: the panel follows it.
     let before = attachment.page().borrow().tabs.len();
     eval(port, "window.open('about:blank#second', '_blank') !== null").await;
@@ -519,6 +566,22 @@ async fn a_click_lands_where_it_was_aimed_and_a_new_tab_is_followed() {
         "and the page stays live",
     )
     .await;
+}
+
+/// Evaluates `expression` until `ok` holds (10 s at most), returning the last value.
+async fn poll(
+    port: u16,
+    expression: &str,
+    ok: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let value = eval(port, expression).await;
+        if ok(&value) || Instant::now() > deadline {
+            return value;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 async fn wait_page(attachment: &Attachment, want: impl Fn(&PageInfo) -> bool, what: &str) {

@@ -30,7 +30,7 @@ import { Painter } from "../panel/painter";
 import { renderAttach, renderIdle, renderReadout, setPage, type PanelElements } from "../panel/panel";
 import type { Toolbar } from "../panel/toolbar";
 import { loaderFor } from "../panel/transport";
-import { renderError, renderSessions } from "../sidebar/sessions";
+import { renderError, renderSessions, showAttachedTitle } from "../sidebar/sessions";
 
 /** How often the readout (fps, latency) and a reconnect countdown are redrawn. */
 const TICK_MS = 500;
@@ -83,21 +83,28 @@ export async function follow(state: AppState, views: StateViews, info: AppInfo):
   };
   const actions = { retry: choose };
 
+  let pageTitle = "";
   const showSessions = (next: Report) => {
     state.report = next;
     renderSessions(sessions, next, state.attached?.session.id ?? null, choose);
+    showAttachedTitle(sessions, pageTitle);
     if (!state.attached) renderIdle(panel, next);
   };
   const showPage = (page: PageInfo) => {
     setPage(panel, page);
     toolbar.render(page);
+    pageTitle = page.title;
+    showAttachedTitle(sessions, pageTitle);
   };
   const showAttach = (event: AttachEvent) => {
     if (state.attached?.session.id !== event.session.id) painter.clear();
     state.attached = event;
     renderAttach(panel, event, actions);
     showPage(event.page);
-    if (state.report) renderSessions(sessions, state.report, event.session.id, choose);
+    if (state.report) {
+      renderSessions(sessions, state.report, event.session.id, choose);
+      showAttachedTitle(sessions, pageTitle);
+    }
   };
   const showDetached = () => {
     state.attached = null;

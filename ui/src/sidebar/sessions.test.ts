@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Report } from "../ipc";
 import type { Session } from "../generated/Session";
 import { session } from "../testing/session";
-import { renderError, renderSessions } from "./sessions";
+import { renderError, renderSessions, showAttachedTitle } from "./sessions";
 
 describe("renderSessions", () => {
   afterEach(() => document.body.replaceChildren());
@@ -60,6 +60,26 @@ describe("renderSessions", () => {
     pipe.click();
     expect(chosen, "and is never attached").toEqual(["cdp:4242"]);
     expect(pipe.getAttribute("role")).toBeNull();
+  });
+
+  it("names the page an attached DevTools browser shows, and leaves other entries alone", () => {
+    const report: Report = {
+      workspace: "/ws",
+      current: [
+        session({ id: "cdp:1", kind: "cdp", name: "Chromium · port 9222 · pid 1", streamPort: null, cdpPort: 9222 }),
+        session({ name: "agent" }),
+      ],
+      other: [],
+    };
+    const root = document.createElement("div");
+    renderSessions(root, report, "cdp:1");
+    showAttachedTitle(root, "Checkout – Shop");
+    const cdp = root.querySelector('[data-session-id="cdp:1"] .session-meta')!;
+    expect(cdp.textContent, "the page title, once attached").toBe("Checkout – Shop");
+    renderSessions(root, report, "/run/ab/agent");
+    showAttachedTitle(root, "Other page");
+    const agent = root.querySelector('[data-session-id="/run/ab/agent"] .session-meta')!;
+    expect(agent.textContent, "an agent-browser entry keeps its details").toContain("port 4000");
   });
 
   it("says what to expect when the workspace has no session", () => {

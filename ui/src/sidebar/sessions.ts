@@ -116,6 +116,16 @@ function item(s: Session, ctx: ItemContext): HTMLElement {
   return li;
 }
 
+/**
+ * Names the attached DevTools browser's page in its entry ("Chromium · port 9222 · pid
+ * 4242" says nothing of what it shows). An agent-browser session's entry keeps its
+ * details.
+ */
+export function showAttachedTitle(container: HTMLElement, title: string): void {
+  const meta = container.querySelector<HTMLElement>('.session.attached[data-kind="cdp"] .session-meta');
+  if (meta) meta.textContent = title;
+}
+
 function el(tag: string, className: string, text?: string): HTMLElement {
   const node = document.createElement(tag);
   node.className = className;
