@@ -25,6 +25,11 @@ pub struct Cli {
     /// The workspace to open (the directory the agent works in). Default: the current directory.
     pub workspace: Option<PathBuf>,
 
+    /// Start hidden in the tray, as at login (shown as a window when the desktop has no
+    /// tray).
+    #[arg(long)]
+    pub hidden: bool,
+
     #[command(flatten)]
     pub measure: MeasureArgs,
 

@@ -47,14 +47,25 @@ pub fn run_headless(command: Command) -> ExitCode {
     })
 }
 
-/// Opens the window on `workspace` (default: the last workspace, else the current
-/// directory), or hands it to the Porthole already running; with `connect`, shows the
-/// browser at that DevTools endpoint.
-pub fn run_gui(
-    workspace: Option<PathBuf>,
-    measure: MeasureArgs,
-    connect: Option<Endpoint>,
-) -> ExitCode {
+/// How the window is opened.
+pub struct Launch {
+    /// The workspace (default: the last workspace, else the current directory).
+    pub workspace: Option<PathBuf>,
+    pub measure: MeasureArgs,
+    /// Show the browser at this DevTools endpoint.
+    pub connect: Option<Endpoint>,
+    /// Start hidden in the tray (at login), if the desktop shows one.
+    pub hidden: bool,
+}
+
+/// Opens the window as `launch` says, or hands it to the Porthole already running.
+pub fn run_gui(launch: Launch) -> ExitCode {
+    let Launch {
+        workspace,
+        measure,
+        connect,
+        hidden,
+    } = launch;
     // "Workspace opened", for the attach-time measurement.
     let opened_at_ms = frames::now_ms();
     // First, while this is the only thread: it sets an environment variable.
@@ -101,6 +112,9 @@ pub fn run_gui(
             notify::forward_discovery(app.handle());
             workspaces::open_dropped_folders(&window::create_main(app.handle())?);
             tray::install(app.handle());
+            if hidden {
+                window::start_hidden(app.handle());
+            }
             if let Some(endpoint) = connect {
                 browsers::connect(app.handle(), endpoint);
             }

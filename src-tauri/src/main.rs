@@ -5,13 +5,20 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use porthole::args::{Cli, Command};
+use porthole::Launch;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let launch = |workspace, connect| Launch {
+        workspace,
+        measure: cli.measure.clone(),
+        connect,
+        hidden: cli.hidden,
+    };
     match cli.command {
-        None => porthole::run_gui(cli.workspace, cli.measure, None),
-        Some(Command::Connect(args)) => match args.address.parse() {
-            Ok(endpoint) => porthole::run_gui(None, cli.measure, Some(endpoint)),
+        None => porthole::run_gui(launch(cli.workspace.clone(), None)),
+        Some(Command::Connect(ref args)) => match args.address.parse() {
+            Ok(endpoint) => porthole::run_gui(launch(None, Some(endpoint))),
             Err(error) => {
                 eprintln!("porthole connect: {error}");
                 ExitCode::from(2)

@@ -29,6 +29,7 @@ export {
   openWorkspace,
   pickWorkspace,
   setCompact,
+  setStartAtLogin,
   setFrameSize,
   requestFrame,
   sendInput,

@@ -1,7 +1,8 @@
 import "./styles.css";
 import { setupConnect } from "./sidebar/connect";
-import { appInfo, connect, copyScreenshot, errorMessage, navigate, openExternal, saveScreenshot, sendInput, type AppInfo } from "./ipc";
+import { appInfo, connect, copyScreenshot, errorMessage, setStartAtLogin, navigate, openExternal, saveScreenshot, sendInput, type AppInfo } from "./ipc";
 import { renderAbout } from "./app/about";
+import { installStartAtLogin } from "./app/autostart";
 import { installCompact } from "./app/compact";
 import { AppState, follow, framePainter } from "./app/state";
 import { WatchOnly } from "./app/watchOnly";
@@ -97,6 +98,7 @@ async function boot(): Promise<void> {
     errorMessage,
   );
   installCompact(byTestId<HTMLButtonElement>("compact"), app, info.compact, showError);
+  installStartAtLogin(byTestId<HTMLInputElement>("start-at-login"), info.startAtLogin, setStartAtLogin, showError);
   renderAbout(byTestId("about"), info);
 
   await follow(state, { sessions, panel, painter, toolbar, showWorkspace }, info);

@@ -15,6 +15,7 @@ use tauri::{AppHandle, State};
 use porthole_core::agent_browser::cli::AgentBrowserCli;
 use porthole_core::control::navigation::{self, NavAction};
 use porthole_core::control::screenshot::{self, ImageFormat, ScreenshotError};
+use porthole_core::desktop::autostart::Autostart;
 use porthole_core::discovery::{Discovery, Report, SessionKind};
 use porthole_core::error::{Coded, UiError};
 use porthole_core::stream::attachment::{Attachment, FrameSize};
@@ -81,6 +82,17 @@ pub fn frame_painted(state: State<'_, AppState>, seq: u64) {
 #[tauri::command]
 pub fn set_frame_size(state: State<'_, AppState>, size: Option<FrameSize>) {
     state.set_frame_size(size);
+}
+
+/// Starts Porthole at login (hidden in the tray), or stops doing so: writes or removes
+/// its XDG autostart entry.
+#[tauri::command]
+pub fn set_start_at_login(on: bool) -> Result<(), UiError> {
+    let autostart =
+        Autostart::default_location().ok_or_else(|| ShellError::NoConfigFolder.to_ui())?;
+    let exe =
+        std::env::current_exe().map_err(|e| ShellError::NoExecutable(e.to_string()).to_ui())?;
+    autostart.set(on, &exe).map_err(|e| e.to_ui())
 }
 
 /// The window's channel for frame bytes, used when the transport is `channel`.
@@ -325,4 +337,5 @@ surface! {
     open_workspace(path: String) -> ();
     pick_workspace() -> ();
     set_compact(on: bool) -> ();
+    set_start_at_login(on: bool) -> ();
 }

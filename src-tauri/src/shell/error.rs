@@ -15,6 +15,10 @@ pub enum ShellError {
     Clipboard(String),
     #[error("the window could not change its mode: {0}")]
     Window(#[from] tauri::Error),
+    #[error("this system has no configuration folder for the login entry")]
+    NoConfigFolder,
+    #[error("Porthole cannot tell where its own program is: {0}")]
+    NoExecutable(String),
 }
 
 impl Coded for ShellError {
@@ -25,6 +29,7 @@ impl Coded for ShellError {
             ShellError::OpenFailed(_) => ErrorCode::OpenFailed,
             ShellError::Clipboard(_) => ErrorCode::Clipboard,
             ShellError::Window(_) => ErrorCode::Window,
+            ShellError::NoConfigFolder | ShellError::NoExecutable(_) => ErrorCode::WriteFailed,
         }
     }
 

@@ -16,6 +16,7 @@
 //! each frame with the `frame_painted` command once it is on screen, and only then does
 //! the daemon send the next one (see [`porthole_core::stream::attachment`]).
 
+use porthole_core::desktop::autostart::Autostart;
 use std::sync::{Arc, Weak};
 
 use serde::Serialize;
@@ -105,6 +106,8 @@ pub struct AppInfo {
     pub recent: Vec<String>,
     /// Compact mode is on (only the panel, on top).
     pub compact: bool,
+    /// Porthole starts at login (its XDG autostart entry is there).
+    pub start_at_login: bool,
 }
 
 impl AppInfo {
@@ -120,6 +123,7 @@ impl AppInfo {
                 .map(|w| w.display().to_string())
                 .collect(),
             compact: state.compact().is_some(),
+            start_at_login: Autostart::default_location().is_some_and(|a| a.is_on()),
         }
     }
 }

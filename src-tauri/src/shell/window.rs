@@ -57,6 +57,18 @@ fn hide_main(app: &AppHandle) {
     notify::send(app, app.state::<AppState>().window_hidden());
 }
 
+/// `porthole --hidden` (the login entry): into the tray at once, if the desktop shows
+/// one; otherwise the window stays, since there would be no way back to it.
+pub fn start_hidden(app: &AppHandle) {
+    if tray_icon::usable(app) {
+        hide_main(app);
+    } else {
+        tracing::info!(
+            "asked to start hidden, but there is no tray to start in: showing the window"
+        );
+    }
+}
+
 /// Shows, unminimises and focuses the main window, and attaches again what was on
 /// screen when it was hidden.
 pub fn show_main(app: &AppHandle) {

@@ -24,4 +24,8 @@ recent: Array<string>,
 /**
  * Compact mode is on (only the panel, on top).
  */
-compact: boolean, };
+compact: boolean, 
+/**
+ * Porthole starts at login (its XDG autostart entry is there).
+ */
+startAtLogin: boolean, };

@@ -29,6 +29,7 @@ export const COMMANDS = [
   "open_workspace",
   "pick_workspace",
   "set_compact",
+  "set_start_at_login",
 ] as const;
 
 export const appInfo = () => invoke<AppInfo>("app_info");
@@ -66,3 +67,5 @@ export const openWorkspace = (path: string) => invoke<void>("open_workspace", { 
 export const pickWorkspace = () => invoke<void>("pick_workspace");
 
 export const setCompact = (on: boolean) => invoke<void>("set_compact", { on });
+
+export const setStartAtLogin = (on: boolean) => invoke<void>("set_start_at_login", { on });

@@ -5,6 +5,7 @@
 //! the tray and the command line alike).
 
 pub mod auto_attach;
+pub mod autostart;
 pub mod settings;
 pub mod tray_menu;
 pub mod vocabulary;

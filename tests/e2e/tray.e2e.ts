@@ -1,0 +1,108 @@
+// The tray, end to end: a StatusNotifier host of the test's own (src-tauri/examples/
+// tray_host.rs) owns org.kde.StatusNotifierWatcher on the test's session bus, so the
+// app's icon registers as on a desktop panel; the test reads and clicks its menu over
+// com.canonical.dbusmenu, as a person would.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeAll, DEMO_PAGE, sandbox, startSession } from "../support/agentBrowser";
+import { byTestId, launch, launchOn, sandboxEnv, waitForText, type App } from "../support/driver";
+import { type MenuEntry, TrayHost } from "../support/trayHost";
+
+const box = sandbox("tray");
+let tray: TrayHost;
+let app: App;
+
+const entry = (menu: MenuEntry[], name: string) => menu.find((e) => e.label.startsWith(`${name} — `));
+const attachedName = (menu: MenuEntry[]) => menu.find((e) => e.checked === true)?.label.split(" — ")[0] ?? null;
+const panelSession = () => waitForText(app.driver, "panel-session", () => true);
+
+beforeAll(async () => {
+  tray = await TrayHost.start();
+  await startSession("tray-here", box.workspace, box.sockets, DEMO_PAGE);
+  await startSession("tray-there", join(box.root, "elsewhere"), box.sockets, DEMO_PAGE);
+  app = await launchOn(box);
+});
+
+afterAll(async () => {
+  await app?.stop();
+  tray?.stop();
+  await closeAll();
+});
+
+describe("the tray", () => {
+  it("registers its icon with the desktop's tray host", async () => {
+    const registered = await tray.registered();
+    expect(String(registered.registered), "the item's bus name").not.toBe("");
+  });
+
+  it("lists the sessions, this workspace's first, and marks the one attached", async () => {
+    const menu = await tray.menuWhere((m) => !!entry(m, "tray-here") && !!entry(m, "tray-there") && attachedName(m) === "tray-here");
+    const labels = menu.map((e) => e.label);
+    const here = labels.findIndex((l) => l.startsWith("tray-here — "));
+    const there = labels.findIndex((l) => l.startsWith("tray-there — "));
+    const heading = labels.findIndex((l) => l.startsWith("In this workspace"));
+    expect(heading, `a heading for this workspace: ${labels.join(" | ")}`).toBeGreaterThanOrEqual(0);
+    expect(heading).toBeLessThan(here);
+    expect(here, `this workspace's session comes before the others: ${labels.join(" | ")}`).toBeLessThan(there);
+    expect(labels.slice(there - 1, there).join(), "the other under its directory").toContain("elsewhere");
+  });
+
+  it("attaches the session chosen in the menu", async () => {
+    const menu = await tray.menu();
+    await tray.click(entry(menu, "tray-there")?.label ?? "tray-there");
+    await waitForText(app.driver, "panel-session", (t) => t === "tray-there");
+    await waitForText(app.driver, "panel-badge", (t) => t === "Live", 30_000);
+    await tray.menuWhere((m) => attachedName(m) === "tray-there");
+  });
+
+  it("empties the panel on Detach", async () => {
+    await tray.click("Detach");
+    await waitForText(app.driver, "panel-badge", (t) => t === "No session");
+    const menu = await tray.menuWhere((m) => attachedName(m) === null);
+    expect(menu.find((e) => e.label === "Detach")?.enabled, "nothing left to detach").toBe(false);
+  });
+
+  it("hides the window to the tray with nothing streaming, and shows it again attached", async () => {
+    const menu = await tray.menu();
+    await tray.click(entry(menu, "tray-here")?.label ?? "tray-here");
+    await waitForText(app.driver, "panel-badge", (t) => t === "Live", 30_000);
+    await tray.click("Show/Hide Porthole");
+    const hidden = await tray.menuWhere((m) => attachedName(m) === null);
+    expect(attachedName(hidden), "nothing streams while the window is hidden").toBeNull();
+    await tray.click("Show/Hide Porthole");
+    await tray.menuWhere((m) => attachedName(m) === "tray-here");
+    await waitForText(app.driver, "panel-badge", (t) => t === "Live", 30_000);
+    expect(await panelSession()).toBe("tray-here");
+    expect(await app.driver.findElement(byTestId("panel-session")).isDisplayed(), "the window is back").toBe(true);
+  });
+});
+
+describe("start at login", () => {
+  const entryFile = join(box.home, ".config/autostart/dev.porthole.app.desktop");
+
+  it("writes an autostart entry that starts Porthole hidden, and removes it", async () => {
+    const box_ = app.driver.findElement(byTestId("start-at-login"));
+    expect(await box_.isSelected(), "off by default").toBe(false);
+    expect(existsSync(entryFile)).toBe(false);
+    await box_.click();
+    await app.driver.wait(async () => existsSync(entryFile), 10_000, "the autostart entry was never written");
+    const text = readFileSync(entryFile, "utf8");
+    expect(text).toMatch(/^Exec=.*porthole --hidden$/m);
+    await box_.click();
+    await app.driver.wait(async () => !existsSync(entryFile), 10_000, "the autostart entry was never removed");
+  });
+
+  it("with --hidden, starts in the tray and comes out of it on Show", async () => {
+    await app.stop();
+    app = await launch([box.workspace, "--hidden"], sandboxEnv(box));
+    await tray.registered();
+    const visible = () => app.driver.executeScript<boolean>("return document.visibilityState === 'visible'");
+    await tray.menuWhere((m) => !!entry(m, "tray-here"));
+    await app.driver.wait(async () => !(await visible()), 10_000, "the window did not start hidden");
+    expect(attachedName(await tray.menu()), "nothing streams while it is hidden").toBeNull();
+    await tray.click("Show/Hide Porthole");
+    await app.driver.wait(visible, 10_000, "Show did not bring the window");
+    await waitForText(app.driver, "panel-badge", (t) => t === "Live", 30_000);
+  });
+});

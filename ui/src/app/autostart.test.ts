@@ -1,0 +1,34 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { installStartAtLogin } from "./autostart";
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe("installStartAtLogin", () => {
+  afterEach(() => document.body.replaceChildren());
+
+  it("shows the app's answer, and asks to change it", async () => {
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    document.body.append(box);
+    const asked: boolean[] = [];
+    installStartAtLogin(box, false, async (on) => void asked.push(on), () => {});
+    expect(box.checked, "off by default").toBe(false);
+    box.click();
+    await settle();
+    expect(asked).toEqual([true]);
+    expect(box.checked).toBe(true);
+  });
+
+  it("puts the box back when the entry cannot be written, and says why", async () => {
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    document.body.append(box);
+    const errors: unknown[] = [];
+    installStartAtLogin(box, true, () => Promise.reject(new Error("read-only")), (e) => errors.push(e));
+    box.click();
+    await settle();
+    expect(box.checked, "still on: nothing changed").toBe(true);
+    expect(errors).toHaveLength(1);
+    expect(box.disabled).toBe(false);
+  });
+});
