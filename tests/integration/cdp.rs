@@ -132,26 +132,39 @@ fn a_browser_on_a_fixed_port_is_found_on_that_port() {
 }
 
 #[test]
-fn the_chromium_of_an_agent_browser_session_is_not_listed_twice() {
+fn the_chromium_of_an_agent_browser_session_is_not_listed_twice_even_orphaned() {
     let mut sandbox = Sandbox::new();
     let workspace = sandbox.dir("agent");
     sandbox.start("owned", &workspace);
     let daemons: HashSet<u32> = sandbox.daemons().into_iter().collect();
     assert!(!daemons.is_empty(), "the session's daemon runs");
-    let everything = scan(&HashSet::new()).expect("process table");
     let family: HashSet<u32> = daemons
         .iter()
         .flat_map(|&d| porthole_core::resources::descendants(d))
         .collect();
-    assert!(
-        everything.iter().any(|b| family.contains(&b.pid)),
-        "without the daemons, the session's Chromium looks like any CDP browser: {everything:?}"
-    );
-    let listed = scan(&daemons).expect("process table");
-    assert!(
-        !listed.iter().any(|b| family.contains(&b.pid)),
-        "with them, it is the session's and not listed again: {listed:?}"
-    );
+    assert!(!family.is_empty(), "the daemon's Chromium runs under it");
+    for known in [daemons.clone(), HashSet::new()] {
+        let listed = scan(&known).expect("process table");
+        assert!(
+            !listed.iter().any(|b| family.contains(&b.pid)),
+            "the session's Chromium is the session's, by ancestry or by the environment it \
+             inherited (daemons known: {known:?}): {listed:?}"
+        );
+    }
+    // The daemon killed alone: its Chromium may linger an instant as an orphan, which
+    // must not be attached in the session's place.
+    for &daemon in &daemons {
+        crate::support::kill9(daemon);
+    }
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < deadline {
+        let listed = scan(&HashSet::new()).expect("process table");
+        assert!(
+            !listed.iter().any(|b| family.contains(&b.pid)),
+            "an orphaned session Chromium is not a DevTools browser: {listed:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 /// Discovery as the app runs it (browsers included), over the sandbox's socket dir.

@@ -6,7 +6,9 @@
 //! 9222; Playwright talks over a pipe (`--remote-debugging-pipe`), which nobody else can
 //! join. This module looks at a browser's main process (the one without `--type=`) and
 //! says which of these it is. The Chromium an agent-browser daemon started is left out:
-//! Porthole shows that one as the session.
+//! Porthole shows that one as the session. It is known by its ancestry (a live daemon
+//! above it) or by the daemon's environment it inherited (`AGENT_BROWSER_DAEMON`), which
+//! still marks it when its daemon was killed and it lingers as an orphan.
 //!
 //! Classification is pure: the process table and the file read are passed in, so every
 //! rule is unit-tested without a browser.
@@ -234,12 +236,17 @@ pub fn scan(daemons: &HashSet<u32>) -> Result<Vec<CdpBrowser>, sysinfo::Error> {
 /// directory only of the few processes that turn out to have DevTools open.
 pub struct BrowserScanner {
     system: System,
+    /// Browsers seen as an agent-browser session's: they stay the session's after its
+    /// daemon dies (an orphan can outlive it by a moment, too briefly to attach and
+    /// sometimes too far gone to read its environment).
+    sessions_own: HashSet<u32>,
 }
 
 impl BrowserScanner {
     pub fn new() -> Result<Self, sysinfo::Error> {
         Ok(Self {
             system: System::new()?,
+            sessions_own: HashSet::new(),
         })
     }
 
@@ -262,6 +269,8 @@ impl BrowserScanner {
             })
             .map(|(pid, _)| *pid)
             .collect();
+        self.sessions_own
+            .retain(|pid| candidates.contains(&Pid::from_u32(*pid)));
         if candidates.is_empty() {
             return Vec::new();
         }
@@ -269,6 +278,7 @@ impl BrowserScanner {
             .with_cmd(UpdateKind::Always)
             .with_exe(UpdateKind::Always)
             .with_cwd(UpdateKind::Always)
+            .with_environ(UpdateKind::Always)
             .without_tasks();
         self.system.refresh_processes_specifics(
             ProcessesToUpdate::Some(&candidates),
@@ -281,10 +291,25 @@ impl BrowserScanner {
             .iter()
             .filter_map(|(pid, p)| Some((pid.as_u32(), p.parent()?.as_u32())))
             .collect();
+        let sessions_own = &mut self.sessions_own;
+        let system = &self.system;
         let mut found: Vec<CdpBrowser> = candidates
             .iter()
             .filter_map(|pid| {
-                let p = self.system.process(*pid)?;
+                let p = system.process(*pid)?;
+                // A browser an agent-browser daemon started inherits its environment: it
+                // is that session's, even once the daemon is gone (an orphan about to
+                // exit, which must not be attached in the session's place).
+                let inherited = p
+                    .environ()
+                    .iter()
+                    .any(|kv| kv.to_string_lossy().starts_with("AGENT_BROWSER_DAEMON="));
+                if inherited || owned_by_daemon(pid.as_u32(), &parents, daemons) {
+                    sessions_own.insert(pid.as_u32());
+                }
+                if sessions_own.contains(&pid.as_u32()) {
+                    return None;
+                }
                 let cmd = arguments(p.cmd());
                 let process = BrowserProcess {
                     pid: pid.as_u32(),
@@ -299,7 +324,6 @@ impl BrowserScanner {
                 };
                 classify(&process, |path| std::fs::read_to_string(path).ok())
             })
-            .filter(|b| !owned_by_daemon(b.pid, &parents, daemons))
             .collect();
         found.sort_by_key(|b| b.pid);
         found
