@@ -13,7 +13,7 @@ BIN := target/debug/porthole
 UI_SOURCES := $(shell find ui/src ui/public -type f -not -name '*.test.ts' 2>/dev/null) ui/index.html ui/vite.config.ts
 WORKSPACE ?=
 
-.PHONY: setup ui app run test check test-rust test-ui test-e2e bindings screenshot bench soak clean
+.PHONY: setup ui app run test check test-rust test-ui test-e2e bindings lockfile screenshot bench soak clean
 
 setup:
 	@scripts/setup.sh
@@ -31,6 +31,7 @@ run: setup app
 
 ## Every check and every test: formatting, lints, types, Rust, UI, end to end.
 test: setup ui
+	$(MAKE) --no-print-directory lockfile
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory test-rust
 	$(MAKE) --no-print-directory bindings
@@ -45,6 +46,13 @@ check: ui
 test-rust: ui
 	scripts/old-agent-browsers.sh
 	cargo nextest run --locked --no-fail-fast
+
+## Setup installs the npm packages from the lock and must leave it as committed.
+lockfile:
+	@if [ -n "$$(git status --porcelain -- package-lock.json 2>/dev/null)" ]; then \
+	  git --no-pager diff --stat -- package-lock.json; \
+	  echo "package-lock.json changed while installing: commit the lock npm wrote"; exit 1; \
+	fi
 
 ## The TypeScript bindings are written by the Rust tests; they must match what is committed.
 bindings:

@@ -41,10 +41,11 @@ if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0
   log "Node.js 20 or newer is needed to build and test the UI; this one is $(node --version)"
   exit 1
 fi
-# `npm install`, not `npm ci`: ci insists that the lock lists every platform's optional
-# binaries (rollup's, the Tauri CLI's), and a registry that lacks some of them for the
-# pinned versions makes it fail though nothing this machine needs is missing. install
-# still follows the lock and leaves it unchanged.
+# `npm install`, not `npm ci`: ci insists that the registry still has every platform's
+# optional binaries (rollup's) for the pinned versions, and fails when one is gone
+# though nothing this machine needs is missing. The lock lists every platform's
+# optional packages, so install follows it and leaves it unchanged; `make test` checks
+# that it did.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm packages"
   npm install --no-audit --no-fund --loglevel=error

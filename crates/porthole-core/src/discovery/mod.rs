@@ -375,12 +375,13 @@ impl LastSeen {
 /// A browser with DevTools open, as a [`Session`] of [`SessionKind::Cdp`].
 pub fn cdp_session(browser: CdpBrowser) -> Session {
     let label = browser.label();
-    let (status, cdp_port, problem) = match browser.reach.not_attachable() {
-        Some(why) => (SessionStatus::NotAttachable, None, Some(why)),
-        None => match browser.reach {
-            Reach::Port { port, .. } => (SessionStatus::Attachable, Some(port), None),
-            Reach::PortUnknown { .. } | Reach::Pipe => (SessionStatus::NotAttachable, None, None),
-        },
+    let (status, cdp_port, problem) = match &browser.reach {
+        Reach::Port { port, .. } => (SessionStatus::Attachable, Some(*port), None),
+        unreachable => (
+            SessionStatus::NotAttachable,
+            None,
+            unreachable.not_attachable(),
+        ),
     };
     Session {
         id: format!("cdp:{}", browser.pid),
