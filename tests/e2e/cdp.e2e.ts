@@ -3,14 +3,14 @@
 // clicked, followed to a new tab, sized to the panel, and seen to end. Then one outside
 // the workspace is connected to by hand. The page (tests/pages/cdp) says in its title
 // what reached it, and the panel shows the title.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, sandbox } from "../support/agentBrowser";
 import { eventually } from "../support/eventually";
-import { byTestId, launchOn, waitForPaint, waitForText, type App } from "../support/driver";
+import { APP, byTestId, launchOn, sandboxEnv, waitForPaint, waitForText, type App } from "../support/driver";
 
 const CDP_PAGE = `file://${join(ROOT, "tests/pages/cdp/index.html")}`;
 const box = sandbox("cdp");
@@ -181,5 +181,24 @@ describe("connecting to a browser by hand", () => {
       "the browser typed in was never shown",
     );
     expect(await app.driver.findElement(byTestId("panel-session")).getAttribute("textContent")).toContain(`port ${port}`);
+  });
+
+  it("takes `porthole connect PORT` from a terminal, handed to the running window", async () => {
+    const port = await freePort();
+    chromium(join(box.root, "terminal"), port);
+    await eventually(
+      async () => {
+        try {
+          execFileSync(APP, ["connect", String(port)], { env: { ...process.env, ...sandboxEnv(box) }, timeout: 20_000 });
+        } catch {
+          // The second instance exits once it handed over; a failure shows below.
+        }
+        await new Promise((r) => setTimeout(r, 500));
+        return app.driver.findElement(byTestId("panel-session")).getAttribute("textContent");
+      },
+      (name) => (name ?? "").includes(`port ${port}`),
+      "the address given on the command line was never shown",
+    );
+    await waitForText(app.driver, "panel-badge", (t) => t === "Live", 30_000);
   });
 });

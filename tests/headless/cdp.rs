@@ -116,3 +116,17 @@ fn a_devtools_browser_is_listed_with_its_kind_port_and_pid_and_watched_like_a_st
         "--ensure explains that a DevTools browser needs no stream: {json}"
     );
 }
+
+#[test]
+fn connect_refuses_an_address_off_this_machine_before_any_window() {
+    let sb = Sandbox::new();
+    let out = porthole(&sb, &["connect", "10.0.0.5:9222"])
+        .output()
+        .expect("run porthole");
+    assert_eq!(out.status.code(), Some(2), "a refused address exits 2");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("not on this machine") && stderr.contains("no password"),
+        "the reason is given: {stderr}"
+    );
+}
