@@ -109,12 +109,13 @@ pub fn run_gui(launch: Launch) -> ExitCode {
                 measure.transport,
                 settings,
             )?);
-            notify::forward_discovery(app.handle());
             workspaces::open_dropped_folders(&window::create_main(app.handle())?);
             tray::install(app.handle());
+            // Hidden before discovery is followed, so a start in the tray attaches nothing.
             if hidden {
                 window::start_hidden(app.handle());
             }
+            notify::forward_discovery(app.handle());
             if let Some(endpoint) = connect {
                 browsers::connect(app.handle(), endpoint);
             }

@@ -17,6 +17,22 @@ const entry = (menu: MenuEntry[], name: string) => menu.find((e) => e.label.star
 const attachedName = (menu: MenuEntry[]) => menu.find((e) => e.checked === true)?.label.split(" — ")[0] ?? null;
 const panelSession = () => waitForText(app.driver, "panel-session", () => true);
 
+/** Clicks the menu entry of session `name`, reading the menu again if it was redrawn
+ * between the read and the click (its labels carry live statuses). */
+async function clickSession(name: string): Promise<void> {
+  let last: unknown = null;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const label = entry(await tray.menu(), name)?.label;
+    try {
+      if (label) return await tray.click(label);
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`the tray menu's entry for ${name} could not be clicked: ${String(last)}`);
+}
+
 beforeAll(async () => {
   tray = await TrayHost.start();
   await startSession("tray-here", box.workspace, box.sockets, DEMO_PAGE);
@@ -49,8 +65,7 @@ describe("the tray", () => {
   });
 
   it("attaches the session chosen in the menu", async () => {
-    const menu = await tray.menu();
-    await tray.click(entry(menu, "tray-there")?.label ?? "tray-there");
+    await clickSession("tray-there");
     await waitForText(app.driver, "panel-session", (t) => t === "tray-there");
     await waitForText(app.driver, "panel-badge", (t) => t === "Live", 30_000);
     await tray.menuWhere((m) => attachedName(m) === "tray-there");
@@ -64,8 +79,7 @@ describe("the tray", () => {
   });
 
   it("hides the window to the tray with nothing streaming, and shows it again attached", async () => {
-    const menu = await tray.menu();
-    await tray.click(entry(menu, "tray-here")?.label ?? "tray-here");
+    await clickSession("tray-here");
     await waitForText(app.driver, "panel-badge", (t) => t === "Live", 30_000);
     await tray.click("Show/Hide Porthole");
     const hidden = await tray.menuWhere((m) => attachedName(m) === null);
