@@ -417,8 +417,15 @@ mod tests {
         burner.join().expect("the busy thread ends");
         let shares = after.percent_since(&before);
         let runtime = shares.get("async runtime").copied().unwrap_or(0.0);
+        // The machine may be busy with other tests: the spinning thread's share can be
+        // small, but it lands in its group, and outweighs the idle ones.
+        let others = shares
+            .iter()
+            .filter(|(group, _)| group.as_str() != "async runtime")
+            .map(|(_, share)| *share)
+            .fold(0.0, f64::max);
         assert!(
-            runtime > 20.0,
+            runtime > 5.0 && runtime > others,
             "a thread named like a runtime worker that spins shows in the runtime group, got {shares:?}"
         );
         let total: f64 = programs_after
