@@ -11,11 +11,12 @@
 // Chromium's CPU is the user+sys time of its processes over the run (the session's
 // Chromium for the stream, the bench's for CDP; the daemon separately), in percent of one
 // core. Each figure is a median over rounds.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { execFile, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { descendants } from "../support/agentBrowser";
+import { startChromium } from "../support/chromium";
 import { median, type Summary } from "./stats";
 
 const run = promisify(execFile);
@@ -129,24 +130,8 @@ function record(row: Row, s: Summary, chromium: number, daemon: number, viewer: 
 /** Measures and returns the section's Markdown lines. */
 export async function measureCdp(ctx: CdpBenchContext): Promise<string[]> {
   const workspace = join(ctx.root, "cdp");
-  mkdirSync(workspace, { recursive: true });
   const [w, h] = ctx.viewport;
-  const browser: ChildProcess = spawn(
-    "/usr/bin/chromium",
-    [
-      "--headless=new",
-      "--no-sandbox",
-      "--no-first-run",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--remote-debugging-port=0",
-      "--user-data-dir=profile",
-      ctx.benchPage,
-    ],
-    { cwd: workspace, stdio: "ignore" },
-  );
+  const browser: ChildProcess = startChromium(workspace, 0, ctx.benchPage);
   let closeViewport = () => {};
   try {
     // Its port, as `porthole sessions` finds it.

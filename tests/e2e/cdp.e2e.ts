@@ -3,12 +3,12 @@
 // clicked, followed to a new tab, sized to the panel, and seen to end. Then one outside
 // the workspace is connected to by hand. The page (tests/pages/cdp) says in its title
 // what reached it, and the panel shows the title.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, sandbox } from "../support/agentBrowser";
+import { startChromium } from "../support/chromium";
 import { eventually } from "../support/eventually";
 import { APP, byTestId, launchOn, sandboxEnv, waitForPaint, waitForText, type App } from "../support/driver";
 
@@ -21,24 +21,7 @@ let app: App;
 
 /** Debian's Chromium, headless, in `cwd`, with DevTools on `port` (0: its own choice). */
 function chromium(cwd: string, port: number): ChildProcess {
-  mkdirSync(cwd, { recursive: true });
-  const child = spawn(
-    process.env.AGENT_BROWSER_EXECUTABLE_PATH ?? "/usr/bin/chromium",
-    [
-      "--headless=new",
-      "--no-sandbox",
-      "--no-first-run",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--window-size=1280,720",
-      `--remote-debugging-port=${port}`,
-      "--user-data-dir=profile",
-      CDP_PAGE,
-    ],
-    { cwd, stdio: "ignore" },
-  );
+  const child = startChromium(cwd, port, CDP_PAGE, ["--window-size=1280,720"]);
   browsers.push(child);
   return child;
 }

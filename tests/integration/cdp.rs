@@ -193,6 +193,22 @@ fn cdp_session(sandbox: &Sandbox, workspace: &Path, pid: u32) -> Session {
     }
 }
 
+/// Attaches a DevTools browser's session as `porthole watch` does (acking on receipt,
+/// no CLI needed) and waits until it is Live, saying `what` if it never is.
+async fn attach_live(sandbox: &Sandbox, session: Session, what: &str) -> Attachment {
+    let attachment = Attachment::start(
+        session,
+        sandbox.discovery(),
+        Err(porthole_core::agent_browser::cli::CliError::NotFound { searched: vec![] }),
+        AttachOptions {
+            ack: AckMode::OnReceive,
+            ..AttachOptions::default()
+        },
+    );
+    wait_state(&attachment, |s| matches!(s, AttachState::Live { .. }), what).await;
+    attachment
+}
+
 async fn wait_state(attachment: &Attachment, want: impl Fn(&AttachState) -> bool, what: &str) {
     let mut state = attachment.state();
     let reached = tokio::time::timeout(Duration::from_secs(20), async {
@@ -294,21 +310,7 @@ async fn a_devtools_browser_in_the_workspace_is_shown_sized_to_the_panel_and_end
     assert_eq!(json["kind"], "cdp", "the JSON says its kind");
     assert!(json["cdpPort"].as_u64().is_some(), "and its port: {json}");
 
-    let attachment = Attachment::start(
-        session,
-        sandbox.discovery(),
-        Err(porthole_core::agent_browser::cli::CliError::NotFound { searched: vec![] }),
-        AttachOptions {
-            ack: AckMode::OnReceive,
-            ..AttachOptions::default()
-        },
-    );
-    wait_state(
-        &attachment,
-        |s| matches!(s, AttachState::Live { .. }),
-        "the browser's page goes live",
-    )
-    .await;
+    let attachment = attach_live(&sandbox, session, "the browser's page goes live").await;
     wait_frames(
         &attachment,
         10,
@@ -399,21 +401,7 @@ async fn a_click_lands_where_it_was_aimed_and_a_new_tab_is_followed() {
         Some(port),
         "a fixed port is the one on its command line"
     );
-    let attachment = Attachment::start(
-        session,
-        sandbox.discovery(),
-        Err(porthole_core::agent_browser::cli::CliError::NotFound { searched: vec![] }),
-        AttachOptions {
-            ack: AckMode::OnReceive,
-            ..AttachOptions::default()
-        },
-    );
-    wait_state(
-        &attachment,
-        |s| matches!(s, AttachState::Live { .. }),
-        "the page goes live",
-    )
-    .await;
+    let attachment = attach_live(&sandbox, session, "the page goes live").await;
     for event_type in [MouseEventType::MousePressed, MouseEventType::MouseReleased] {
         attachment
             .send_input(Input::InputMouse(MouseInput {

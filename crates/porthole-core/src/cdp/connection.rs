@@ -83,36 +83,46 @@ struct Version {
     ws_url: String,
 }
 
-/// The browser's own WebSocket URL, from `GET /json/version` on `host:port`.
-pub async fn browser_ws_url(host: &str, port: u16) -> Result<String, CdpError> {
-    let (status, body) = tokio::time::timeout(
-        Duration::from_secs(3),
-        stream_probe::get_from(host, port, "/json/version"),
-    )
-    .await
-    .map_err(|_| CdpError::NoAnswer {
-        host: host.into(),
-        port,
-        reason: "no answer within 3 s".into(),
-    })?
-    .map_err(|reason| CdpError::NoAnswer {
+/// `GET path` on the DevTools HTTP side of `host:port`, parsed as JSON; `Err(status)`
+/// inside when it answers with another status than 200.
+async fn get_json<T: serde::de::DeserializeOwned>(
+    host: &str,
+    port: u16,
+    path: &str,
+) -> Result<Result<T, u16>, CdpError> {
+    let no_answer = |reason| CdpError::NoAnswer {
         host: host.into(),
         port,
         reason,
-    })?;
+    };
+    let (status, body) = tokio::time::timeout(
+        Duration::from_secs(3),
+        stream_probe::get_from(host, port, path),
+    )
+    .await
+    .map_err(|_| no_answer("no answer within 3 s".into()))?
+    .map_err(no_answer)?;
     if status != 200 {
-        return Err(CdpError::NotDevTools {
-            host: host.into(),
-            port,
-            reason: format!("/json/version answered HTTP {status}"),
-        });
+        return Ok(Err(status));
     }
-    serde_json::from_slice::<Version>(&body)
-        .map(|v| v.ws_url)
+    serde_json::from_slice(&body)
+        .map(Ok)
         .map_err(|e| CdpError::NotDevTools {
             host: host.into(),
             port,
-            reason: format!("/json/version: {e}"),
+            reason: format!("{path}: {e}"),
+        })
+}
+
+/// The browser's own WebSocket URL, from `GET /json/version` on `host:port`.
+pub async fn browser_ws_url(host: &str, port: u16) -> Result<String, CdpError> {
+    get_json::<Version>(host, port, "/json/version")
+        .await?
+        .map(|v| v.ws_url)
+        .map_err(|status| CdpError::NotDevTools {
+            host: host.into(),
+            port,
+            reason: format!("/json/version answered HTTP {status}"),
         })
 }
 
@@ -125,22 +135,9 @@ pub async fn pages_by_activity(host: &str, port: u16) -> Result<Vec<String>, Cdp
         #[serde(rename = "type")]
         kind: String,
     }
-    let (status, body) = stream_probe::get_from(host, port, "/json/list")
-        .await
-        .map_err(|reason| CdpError::NoAnswer {
-            host: host.into(),
-            port,
-            reason,
-        })?;
-    if status != 200 {
-        return Ok(Vec::new());
-    }
-    Ok(serde_json::from_slice::<Vec<Entry>>(&body)
-        .map_err(|e| CdpError::NotDevTools {
-            host: host.into(),
-            port,
-            reason: format!("/json/list: {e}"),
-        })?
+    let entries = get_json::<Vec<Entry>>(host, port, "/json/list").await?;
+    Ok(entries
+        .unwrap_or_default()
         .into_iter()
         .filter(|e| e.kind == "page")
         .map(|e| e.id)
