@@ -13,7 +13,7 @@ BIN := target/debug/porthole
 UI_SOURCES := $(shell find ui/src ui/public -type f -not -name '*.test.ts' 2>/dev/null) ui/index.html ui/vite.config.ts
 WORKSPACE ?=
 
-.PHONY: setup ui app run test check test-rust test-ui test-e2e bindings lockfile screenshot bench soak clean
+.PHONY: setup ui app run dist test check test-rust test-ui test-e2e test-package bindings lockfile screenshot bench soak clean
 
 setup:
 	@scripts/setup.sh
@@ -29,6 +29,13 @@ app: ui
 run: setup app
 	@scripts/run.sh $(WORKSPACE)
 
+## The release build, packaged as a .deb by Tauri's bundler, in target/release/bundle/deb/.
+## The bundler runs from src-tauri (it wants the app's crate beside its configuration;
+## src-tauri/tauri.conf.json links to the one at the root).
+dist: setup ui
+	rm -rf target/release/bundle/deb
+	TAURI_APP_PATH=src-tauri npx tauri build --ci --bundles deb -- --locked
+
 ## Every check and every test: formatting, lints, types, Rust, UI, end to end.
 test: setup ui
 	$(MAKE) --no-print-directory lockfile
@@ -37,6 +44,7 @@ test: setup ui
 	$(MAKE) --no-print-directory bindings
 	$(MAKE) --no-print-directory test-ui
 	$(MAKE) --no-print-directory test-e2e
+	$(MAKE) --no-print-directory test-package
 
 check: ui
 	cargo fmt --all --check
@@ -66,6 +74,10 @@ test-ui:
 
 test-e2e: app
 	scripts/e2e.sh
+
+## Unpacks and checks the .deb `make dist` builds (tests/package/check.sh).
+test-package: dist
+	tests/package/check.sh
 
 ## Regenerates docs/screenshot.png from the real app under Xvfb.
 screenshot: app

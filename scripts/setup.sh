@@ -12,22 +12,28 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # Debian packages: WebKitGTK and friends to build and run the app, AppIndicator for the
 # tray, Debian's Chromium for agent-browser, Xvfb and the WebKit WebDriver for the
 # end-to-end tests (xclip reads back what the app copied), D-Bus so the webview starts
-# cleanly under Xvfb.
+# cleanly under Xvfb. The package test checks the .desktop entry (desktop-file-utils)
+# and reads the window's class (x11-utils); build-essential brings dpkg-shlibdeps.
 DEB_PACKAGES=(
   build-essential pkg-config curl file libssl-dev
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev
   webkit2gtk-driver xvfb xauth xclip dbus dbus-x11 at-spi2-core
-  chromium fonts-dejavu-core
+  chromium fonts-dejavu-core desktop-file-utils x11-utils
 )
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
-if ((${#missing[@]})); then
-  log "installing Debian packages: ${missing[*]}"
+# The package test asks apt whether the .deb's dependencies are installable, which
+# needs the package lists (container images often ship without them).
+if ((${#missing[@]})) || ! compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
+  log "reading the Debian package lists"
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if ((${#missing[@]})); then
+    log "installing Debian packages: ${missing[*]}"
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
 fi
 
 # Node and npm: the UI toolchain, the UI and end-to-end test runners, and the pinned
@@ -41,14 +47,12 @@ if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0
   log "Node.js 20 or newer is needed to build and test the UI; this one is $(node --version)"
   exit 1
 fi
-# `npm install`, not `npm ci`: ci insists that the registry still has every platform's
-# optional binaries (rollup's) for the pinned versions, and fails when one is gone
-# though nothing this machine needs is missing. The lock lists every platform's
-# optional packages, so install follows it and leaves it unchanged; `make test` checks
-# that it did.
+# `npm ci`: exactly what the lock says, and a failure rather than a rewritten lock when
+# package.json and the lock disagree. The lock lists every platform's optional packages
+# (rollup's and the Tauri CLI's), so it serves any machine.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm packages"
-  npm install --no-audit --no-fund --loglevel=error
+  npm ci --no-audit --no-fund --loglevel=error
   touch node_modules/.package-lock.json
 fi
 

@@ -124,7 +124,7 @@ pub fn run_gui(launch: Launch) -> ExitCode {
             }
             Ok(())
         })
-        .build(tauri::generate_context!("../tauri.conf.json"));
+        .build(tauri::generate_context!("tauri.conf.json"));
     match app {
         Ok(app) => {
             app.run(|_, _| {});
