@@ -1,17 +1,26 @@
-//! A tray host for tests: what a desktop's panel does for Porthole's tray icon, on the
-//! session bus the test gives it, without a desktop.
+//! A desktop for tests: what a desktop's panel, notification service and window manager
+//! do for Porthole, on the session bus and X display the test gives it, without a
+//! desktop.
 //!
-//! It owns `org.kde.StatusNotifierWatcher`, so the app sees a tray host and registers its
-//! StatusNotifierItem here, and it reads and clicks that item's menu over
-//! `com.canonical.dbusmenu`, as a panel does when a person opens the menu. Tests and the
-//! soak drive it through stdin, one command per line, and read one JSON object per line
-//! from stdout:
+//! - It owns `org.kde.StatusNotifierWatcher`, so the app sees a tray host and registers
+//!   its StatusNotifierItem here, and it reads and clicks that item's menu over
+//!   `com.canonical.dbusmenu`, as a panel does when a person opens the menu.
+//! - It owns `org.freedesktop.Notifications`: it reports each notification the app
+//!   shows, and answers one with an action as a person clicking it would.
+//! - It closes a window the way a window manager does when its close button is
+//!   clicked: a `WM_DELETE_WINDOW` message, which the app may refuse.
+//!
+//! Tests and the soak drive it through stdin, one command per line, and read one JSON
+//! object per line from stdout:
 //!
 //! ```text
-//! (started)       {"ready":true}
-//! (item arrives)  {"registered":"SERVICE/PATH"}
-//! menu            {"menu":[{"id":3,"label":"Detach","enabled":true,"checked":null}, ...]}
-//! click LABEL     {"clicked":"LABEL"}          or {"error":"..."}
+//! (started)          {"ready":true}
+//! (item arrives)     {"registered":"SERVICE/PATH"}
+//! (notification)     {"notified":{"id":1,"app":"Porthole","summary":"...","body":"...","actions":["default","Show",...]}}
+//! menu               {"menu":[{"id":3,"label":"Detach","enabled":true,"checked":null}, ...]}
+//! click LABEL        {"clicked":"LABEL"}          or {"error":"..."}
+//! action ID KEY      {"invoked":ID}               (the notification's action KEY)
+//! close CLASS        {"closed":"0x..."}           (the mapped window of WM_CLASS class CLASS)
 //! ```
 //!
 //! Run it with `cargo run --example tray_host` inside a `dbus-run-session`.
@@ -89,6 +98,149 @@ impl Watcher {
 
     #[zbus(signal)]
     async fn status_notifier_host_registered(emitter: &SignalEmitter<'_>) -> zbus::Result<()>;
+}
+
+/// The notification service: every notification is reported, none is drawn.
+struct Notifications {
+    next: std::sync::atomic::AtomicU32,
+}
+
+#[zbus::interface(name = "org.freedesktop.Notifications")]
+impl Notifications {
+    fn get_capabilities(&self) -> Vec<String> {
+        vec!["actions".into(), "body".into()]
+    }
+
+    #[allow(clippy::too_many_arguments)] // the interface's own signature
+    fn notify(
+        &self,
+        app_name: &str,
+        replaces_id: u32,
+        app_icon: &str,
+        summary: &str,
+        body: &str,
+        actions: Vec<String>,
+        _hints: HashMap<String, OwnedValue>,
+        _expire_timeout: i32,
+    ) -> u32 {
+        let id = if replaces_id != 0 {
+            replaces_id
+        } else {
+            self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
+        };
+        say(json!({ "notified": {
+            "id": id, "app": app_name, "icon": app_icon, "summary": summary, "body": body, "actions": actions,
+        }}));
+        id
+    }
+
+    fn close_notification(&self, _id: u32) {}
+
+    fn get_server_information(&self) -> (String, String, String, String) {
+        (
+            "tray_host".into(),
+            "Porthole tests".into(),
+            "1".into(),
+            "1.2".into(),
+        )
+    }
+}
+
+/// A person clicks action `key` of notification `id`; the notification then closes.
+fn invoke(bus: &Connection, id: u32, key: &str) -> Result<(), String> {
+    let path = "/org/freedesktop/Notifications";
+    let interface = "org.freedesktop.Notifications";
+    bus.emit_signal(None::<()>, path, interface, "ActionInvoked", &(id, key))
+        .and_then(|_| {
+            bus.emit_signal(
+                None::<()>,
+                path,
+                interface,
+                "NotificationClosed",
+                &(id, 2u32),
+            )
+        })
+        .map_err(|e| format!("ActionInvoked: {e}"))
+}
+
+/// Sends `WM_DELETE_WINDOW` to the mapped top-level window whose WM_CLASS class is
+/// `class`, as a window manager does when its close button is clicked.
+fn close(class: &str) -> Result<String, String> {
+    use std::ffi::{c_long, CStr};
+    use x11_dl::xlib;
+
+    let x = xlib::Xlib::open().map_err(|e| format!("cannot load Xlib: {e}"))?;
+    // SAFETY: plain Xlib calls on a display opened and closed here; every pointer Xlib
+    // returns is checked before use and freed with XFree.
+    unsafe {
+        let display = (x.XOpenDisplay)(std::ptr::null());
+        if display.is_null() {
+            return Err("cannot open the X display ($DISPLAY)".into());
+        }
+        let root = (x.XDefaultRootWindow)(display);
+        let (mut parent, mut root_out) = (0, 0);
+        let mut children: *mut xlib::Window = std::ptr::null_mut();
+        let mut count = 0u32;
+        let mut found = None;
+        if (x.XQueryTree)(
+            display,
+            root,
+            &mut root_out,
+            &mut parent,
+            &mut children,
+            &mut count,
+        ) != 0
+            && !children.is_null()
+        {
+            for i in 0..count as usize {
+                let window = *children.add(i);
+                let mut attributes: xlib::XWindowAttributes = std::mem::zeroed();
+                if (x.XGetWindowAttributes)(display, window, &mut attributes) == 0
+                    || attributes.map_state != xlib::IsViewable
+                {
+                    continue;
+                }
+                let mut hint: xlib::XClassHint = std::mem::zeroed();
+                if (x.XGetClassHint)(display, window, &mut hint) == 0 {
+                    continue;
+                }
+                let matches = !hint.res_class.is_null()
+                    && CStr::from_ptr(hint.res_class).to_string_lossy() == class;
+                for name in [hint.res_name, hint.res_class] {
+                    if !name.is_null() {
+                        (x.XFree)(name.cast());
+                    }
+                }
+                if matches {
+                    found = Some(window);
+                    break;
+                }
+            }
+            (x.XFree)(children.cast());
+        }
+        let result = match found {
+            None => Err(format!("no mapped window of class {class}")),
+            Some(window) => {
+                let protocols = (x.XInternAtom)(display, c"WM_PROTOCOLS".as_ptr(), 0);
+                let delete = (x.XInternAtom)(display, c"WM_DELETE_WINDOW".as_ptr(), 0);
+                let mut event: xlib::XEvent = std::mem::zeroed();
+                event.client_message.type_ = xlib::ClientMessage;
+                event.client_message.window = window;
+                event.client_message.message_type = protocols;
+                event.client_message.format = 32;
+                event.client_message.data.set_long(0, delete as c_long);
+                event
+                    .client_message
+                    .data
+                    .set_long(1, xlib::CurrentTime as c_long);
+                (x.XSendEvent)(display, window, 0, xlib::NoEventMask, &mut event);
+                (x.XFlush)(display);
+                Ok(format!("{window:#x}"))
+            }
+        };
+        (x.XCloseDisplay)(display);
+        result
+    }
 }
 
 fn say(line: Json) {
@@ -212,6 +364,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 items: items.clone(),
             },
         )?
+        .name("org.freedesktop.Notifications")?
+        .serve_at(
+            "/org/freedesktop/Notifications",
+            Notifications {
+                next: Default::default(),
+            },
+        )?
         .build()?;
     say(json!({ "ready": true }));
     for line in std::io::stdin().lock().lines() {
@@ -231,10 +390,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Ok(()) => say(json!({ "clicked": rest })),
                 Err(error) => say(json!({ "error": error })),
             },
-            "" => {}
-            other => {
-                say(json!({ "error": format!("unknown command “{other}”: menu, click LABEL") }))
+            "action" => {
+                let (id, key) = rest.split_once(' ').unwrap_or((rest, "default"));
+                match id.parse::<u32>() {
+                    Ok(id) => match invoke(&bus, id, key) {
+                        Ok(()) => say(json!({ "invoked": id })),
+                        Err(error) => say(json!({ "error": error })),
+                    },
+                    Err(_) => say(json!({ "error": format!("not a notification id: “{id}”") })),
+                }
             }
+            "close" => match close(rest) {
+                Ok(window) => say(json!({ "closed": window })),
+                Err(error) => say(json!({ "error": error })),
+            },
+            "" => {}
+            other => say(json!({
+                "error": format!("unknown command “{other}”: menu, click LABEL, action ID KEY, close CLASS")
+            })),
         }
     }
     Ok(())

@@ -23,7 +23,8 @@ use porthole_core::desktop::settings::SettingsStore;
 use porthole_core::desktop::workspace;
 use porthole_core::stream::frames;
 use shell::{
-    browsers, commands, display, frame_scheme, measure, notify, state, tray, window, workspaces,
+    announce, browsers, commands, display, frame_scheme, measure, notify, state, tray, window,
+    workspaces,
 };
 use tauri::Manager;
 
@@ -116,6 +117,7 @@ pub fn run_gui(launch: Launch) -> ExitCode {
                 window::start_hidden(app.handle());
             }
             notify::forward_discovery(app.handle());
+            announce::watch(app.handle());
             if let Some(endpoint) = connect {
                 browsers::connect(app.handle(), endpoint);
             }

@@ -3,7 +3,7 @@
 // app's icon registers as on a desktop panel; the test reads and clicks its menu over
 // com.canonical.dbusmenu, as a person would.
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAll, DEMO_PAGE, sandbox, startSession } from "../support/agentBrowser";
 import { byTestId, launch, launchOn, sandboxEnv, waitForText, type App } from "../support/driver";
@@ -89,6 +89,57 @@ describe("the tray", () => {
     await waitForText(app.driver, "panel-badge", (t) => t === "Live", 30_000);
     expect(await panelSession()).toBe("tray-here");
     expect(await app.driver.findElement(byTestId("panel-session")).isDisplayed(), "the window is back").toBe(true);
+  });
+});
+
+describe("the close button and notifications", () => {
+  const visible = () => app.driver.executeScript<boolean>("return document.visibilityState === 'visible'");
+
+  it("closing the window hides it to the tray, and Show brings it back attached", async () => {
+    await clickSession("tray-here");
+    await waitForText(app.driver, "panel-badge", (t) => t === "Live", 30_000);
+    await tray.close("Porthole");
+    await app.driver.wait(async () => !(await visible()), 10_000, "the close button did not hide the window");
+    const hidden = await tray.menuWhere((m) => attachedName(m) === null);
+    expect(attachedName(hidden), "nothing streams once the window is closed to the tray").toBeNull();
+    expect(hidden.some((e) => e.label === "Show/Hide Porthole"), "Porthole is still running, in the tray").toBe(true);
+    await tray.click("Show/Hide Porthole");
+    await app.driver.wait(visible, 10_000, "Show did not bring the window back");
+    await waitForText(app.driver, "panel-session", (t) => t === "tray-here");
+    await waitForText(app.driver, "panel-badge", (t) => t === "Live", 30_000);
+  });
+
+  it("announces a browser the agent opens while the window is hidden, and Show shows it", async () => {
+    await tray.close("Porthole");
+    await app.driver.wait(async () => !(await visible()), 10_000, "the window did not hide");
+    const before = tray.notices.length;
+    await startSession("tray-new", box.workspace, box.sockets, DEMO_PAGE);
+    const notice = await tray.notice((n) => n.body.includes("tray-new"));
+    expect(notice.summary, "it names the workspace").toBe(`The agent opened a browser in ${basename(box.workspace)}`);
+    expect(notice.app).toBe("Porthole");
+    expect(notice.actions, "it offers to show the browser").toContain("show");
+    expect(tray.notices.length - before, "one notification for one browser").toBe(1);
+    await tray.act(notice.id, "show");
+    await app.driver.wait(visible, 10_000, "the notification's Show did not bring the window");
+    await waitForText(app.driver, "panel-session", (t) => t === "tray-new", 30_000);
+    await waitForText(app.driver, "panel-badge", (t) => t === "Live", 30_000);
+  });
+
+  it("stays quiet when the person turned the announcement off", async () => {
+    const setting = app.driver.findElement(byTestId("notify-new-browser"));
+    expect(await setting.isSelected(), "on by default").toBe(true);
+    await setting.click();
+    await app.driver.wait(async () => !(await setting.isSelected()), 5_000);
+    await tray.close("Porthole");
+    await app.driver.wait(async () => !(await visible()), 10_000, "the window did not hide");
+    const before = tray.notices.length;
+    await startSession("tray-quiet", box.workspace, box.sockets, DEMO_PAGE);
+    // Discovery has seen it once the tray lists it; any announcement would go out then.
+    await tray.menuWhere((m) => !!entry(m, "tray-quiet"));
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(tray.notices.slice(before).map((n) => n.body), "no notification with the setting off").toEqual([]);
+    await tray.click("Show/Hide Porthole");
+    await app.driver.wait(visible, 10_000, "Show did not bring the window back");
   });
 });
 

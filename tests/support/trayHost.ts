@@ -1,6 +1,8 @@
-// The test tray host (src-tauri/examples/tray_host.rs) from TypeScript: start it on the
+// The test desktop (src-tauri/examples/tray_host.rs) from TypeScript: start it on the
 // session bus of the test's `dbus-run-session`, wait for the app's icon to register,
-// read the menu and click its items as a person would in a desktop panel.
+// read the menu and click its items as a person would in a desktop panel, see the
+// notifications the app shows and answer them, and close a window as its close button
+// does.
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -18,15 +20,30 @@ export interface MenuEntry {
 
 type Line = Record<string, unknown>;
 
+/** A notification the app showed. */
+export interface Notice {
+  id: number;
+  app: string;
+  icon: string;
+  summary: string;
+  body: string;
+  /** Action keys and labels, alternating, as the notification service receives them. */
+  actions: string[];
+}
+
 export class TrayHost {
   private readonly lines: Line[] = [];
+  /** Every notification shown so far, oldest first; they come on the app's own time. */
+  readonly notices: Notice[] = [];
   private readonly waiters: Array<() => void> = [];
 
   private constructor(private readonly child: ChildProcess) {
     const reader = createInterface({ input: child.stdout! });
     reader.on("line", (text) => {
       try {
-        this.lines.push(JSON.parse(text) as Line);
+        const line = JSON.parse(text) as Line;
+        if (line.notified) this.notices.push(line.notified as Notice);
+        else this.lines.push(line);
       } catch {
         this.lines.push({ error: `not JSON: ${text}` });
       }
@@ -78,6 +95,36 @@ export class TrayHost {
 
   async click(label: string): Promise<void> {
     await this.ask(`click ${label}`, "clicked");
+  }
+
+  /** Waits for a notification that `match` accepts, among those shown so far and after. */
+  async notice(match: (notice: Notice) => boolean, timeoutMs = 30_000): Promise<Notice> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.notices.find(match);
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new Error(`no such notification; shown: ${this.notices.map((n) => n.summary).join(" | ") || "none"}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Clicks action `key` of notification `id`, as a person does. */
+  async act(id: number, key: string): Promise<void> {
+    await this.ask(`action ${id} ${key}`, "invoked");
+  }
+
+  /** Closes the mapped window of WM_CLASS class `wmClass`, as its close button does. */
+  async close(wmClass: string): Promise<void> {
+    await this.ask(`close ${wmClass}`, "closed");
   }
 
   /** Polls the menu until `ready` accepts it; the menu is redrawn on the app's own time. */

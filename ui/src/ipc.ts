@@ -30,6 +30,7 @@ export {
   pickWorkspace,
   setCompact,
   setStartAtLogin,
+  setNotifyNewBrowser,
   setFrameSize,
   requestFrame,
   sendInput,

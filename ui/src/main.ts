@@ -1,8 +1,8 @@
 import "./styles.css";
 import { setupConnect } from "./sidebar/connect";
-import { appInfo, connect, copyScreenshot, errorMessage, setStartAtLogin, navigate, openExternal, saveScreenshot, sendInput, type AppInfo } from "./ipc";
+import { appInfo, connect, copyScreenshot, errorMessage, setNotifyNewBrowser, setStartAtLogin, navigate, openExternal, saveScreenshot, sendInput, type AppInfo } from "./ipc";
 import { renderAbout } from "./app/about";
-import { installStartAtLogin } from "./app/autostart";
+import { installToggle } from "./app/toggle";
 import { installCompact } from "./app/compact";
 import { AppState, follow, framePainter } from "./app/state";
 import { WatchOnly } from "./app/watchOnly";
@@ -98,7 +98,8 @@ async function boot(): Promise<void> {
     errorMessage,
   );
   installCompact(byTestId<HTMLButtonElement>("compact"), app, info.compact, showError);
-  installStartAtLogin(byTestId<HTMLInputElement>("start-at-login"), info.startAtLogin, setStartAtLogin, showError);
+  installToggle(byTestId<HTMLInputElement>("start-at-login"), info.startAtLogin, setStartAtLogin, showError);
+  installToggle(byTestId<HTMLInputElement>("notify-new-browser"), info.notifyNewBrowser, setNotifyNewBrowser, showError);
   renderAbout(byTestId("about"), info);
 
   await follow(state, { sessions, panel, painter, toolbar, showWorkspace }, info);

@@ -95,6 +95,12 @@ pub fn set_start_at_login(on: bool) -> Result<(), UiError> {
     autostart.set(on, &exe).map_err(|e| e.to_ui())
 }
 
+/// Announces, or stops announcing, a browser the agent opens while the window is hidden.
+#[tauri::command]
+pub fn set_notify_new_browser(state: State<'_, AppState>, on: bool) {
+    state.set_notify_new_browser(on);
+}
+
 /// The window's channel for frame bytes, used when the transport is `channel`.
 #[tauri::command]
 pub fn frame_channel(state: State<'_, AppState>, channel: Channel<InvokeResponseBody>) {
@@ -338,4 +344,5 @@ surface! {
     pick_workspace() -> ();
     set_compact(on: bool) -> ();
     set_start_at_login(on: bool) -> ();
+    set_notify_new_browser(on: bool) -> ();
 }

@@ -8,10 +8,12 @@
 //! - `frame_scheme`, `measure`, `tray_icon`: read the state (the `frame:` URI scheme,
 //!   the benchmarks' measurement, drawing the tray icon and menu);
 //! - `notify`: the one module that tells the window and the tray about a change;
-//! - `window`, then `browsers`, then `workspaces`, then `tray`: the window's life,
-//!   connecting to a browser by hand, opening workspaces, the tray menu's actions;
+//! - `window`, then `browsers` and `announce`, then `workspaces`, then `tray`: the
+//!   window's life, connecting to a browser by hand, the desktop notification of a
+//!   browser the agent opened, opening workspaces, the tray menu's actions;
 //! - `commands`: what the webview may call, on top.
 
+pub mod announce;
 pub mod browsers;
 pub mod clipboard;
 pub mod commands;
@@ -34,7 +36,7 @@ pub const LAYERS: &[&[&str]] = &[
     &["frame_scheme", "measure", "tray_icon"],
     &["notify"],
     &["window"],
-    &["browsers"],
+    &["browsers", "announce"],
     &["workspaces"],
     &["tray"],
     &["commands"],

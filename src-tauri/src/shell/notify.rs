@@ -108,6 +108,8 @@ pub struct AppInfo {
     pub compact: bool,
     /// Porthole starts at login (its XDG autostart entry is there).
     pub start_at_login: bool,
+    /// A browser the agent opens is announced while the window is hidden.
+    pub notify_new_browser: bool,
 }
 
 impl AppInfo {
@@ -124,6 +126,7 @@ impl AppInfo {
                 .collect(),
             compact: state.compact().is_some(),
             start_at_login: Autostart::default_location().is_some_and(|a| a.is_on()),
+            notify_new_browser: state.notify_new_browser(),
         }
     }
 }

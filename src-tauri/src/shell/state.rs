@@ -133,12 +133,31 @@ impl AppState {
         self.settings.as_ref().and_then(|s| s.get().agent_browser)
     }
 
-    /// Workspaces opened before, most recent first (the open one included).
+    /// Workspaces opened before whose folder is still there, most recent first (the
+    /// open one included).
     pub fn recent_workspaces(&self) -> Vec<PathBuf> {
         self.settings
             .as_ref()
-            .map(|s| s.get().recent)
+            .map(|s| s.recent_existing())
             .unwrap_or_default()
+    }
+
+    /// Whether a browser the agent opens is announced while the window is hidden.
+    pub fn notify_new_browser(&self) -> bool {
+        self.settings
+            .as_ref()
+            .is_some_and(|s| s.get().notify_new_browser)
+    }
+
+    pub fn set_notify_new_browser(&self, on: bool) {
+        if let Some(settings) = &self.settings {
+            settings.update(|s| s.notify_new_browser = on);
+        }
+    }
+
+    /// Whether the window is hidden in the tray.
+    pub fn is_hidden(&self) -> bool {
+        matches!(self.screen().hold, Hold::Hidden { .. })
     }
 
     pub fn report(&self) -> Report {
@@ -220,6 +239,15 @@ impl AppState {
         self.end_attachment(Hold::Hidden { resume })
             .into_iter()
             .collect()
+    }
+
+    /// While the window is hidden: show `session_id` when it comes back, rather than
+    /// what was on screen before (the person answered a notification about it).
+    pub fn resume_on_show(&self, session_id: &str) {
+        let mut screen = self.screen();
+        if let Hold::Hidden { resume } = &mut screen.hold {
+            *resume = Some(session_id.to_owned());
+        }
     }
 
     /// The window is back: what was on screen when it was hidden is attached again if

@@ -28,4 +28,8 @@ compact: boolean,
 /**
  * Porthole starts at login (its XDG autostart entry is there).
  */
-startAtLogin: boolean, };
+startAtLogin: boolean, 
+/**
+ * A browser the agent opens is announced while the window is hidden.
+ */
+notifyNewBrowser: boolean, };

@@ -30,6 +30,7 @@ export const COMMANDS = [
   "pick_workspace",
   "set_compact",
   "set_start_at_login",
+  "set_notify_new_browser",
 ] as const;
 
 export const appInfo = () => invoke<AppInfo>("app_info");
@@ -69,3 +70,5 @@ export const pickWorkspace = () => invoke<void>("pick_workspace");
 export const setCompact = (on: boolean) => invoke<void>("set_compact", { on });
 
 export const setStartAtLogin = (on: boolean) => invoke<void>("set_start_at_login", { on });
+
+export const setNotifyNewBrowser = (on: boolean) => invoke<void>("set_notify_new_browser", { on });

@@ -1,8 +1,9 @@
 //! What Porthole remembers between runs, in `settings.json` in the app's config folder:
 //! the last workspace opened (a bare `porthole` reopens it) and, per workspace, the
 //! session the person chose last (auto-attach prefers it); whether the window is in
-//! compact mode; and what the person may set by hand: `quitOnClose`, and
-//! `agentBrowser`, the CLI to use.
+//! compact mode; whether a hidden window announces a browser the agent opens
+//! (`notifyNewBrowser`, on by default); and what the person may set by hand:
+//! `quitOnClose`, and `agentBrowser`, the CLI to use.
 //!
 //! A file that cannot be read is never overwritten: it is moved aside to
 //! `settings.json.bad` with a warning, and Porthole starts from defaults. Writes go to a
@@ -26,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::sync::lock;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     pub workspaces: BTreeMap<PathBuf, WorkspaceSettings>,
@@ -41,6 +42,23 @@ pub struct Settings {
     /// The agent-browser CLI to run; without it, `$PORTHOLE_AGENT_BROWSER`, then
     /// `agent-browser` on `PATH`, then the copy this project pins.
     pub agent_browser: Option<PathBuf>,
+    /// While the window is hidden in the tray, a browser the agent opens in the
+    /// workspace is announced with a desktop notification.
+    pub notify_new_browser: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            workspaces: BTreeMap::new(),
+            last_workspace: None,
+            recent: Vec::new(),
+            quit_on_close: false,
+            compact: None,
+            agent_browser: None,
+            notify_new_browser: true,
+        }
+    }
 }
 
 /// A window size in physical pixels.
@@ -121,6 +139,14 @@ impl SettingsStore {
     }
 
     /// Records `workspace` as the last one opened, at the head of the recent list.
+    /// The recent workspaces whose folder is still there, most recent first. A folder
+    /// that was deleted or unmounted drops out of the list, and is back if it returns.
+    pub fn recent_existing(&self) -> Vec<PathBuf> {
+        let mut recent = self.get().recent;
+        recent.retain(|w| w.is_dir());
+        recent
+    }
+
     pub fn remember_workspace(&self, workspace: &Path) {
         self.update(|s| {
             s.last_workspace = Some(workspace.to_owned());
@@ -222,6 +248,48 @@ mod tests {
             store.remember_workspace(&PathBuf::from(format!("/w{n}")));
         }
         assert_eq!(store.get().recent.len(), MAX_RECENT, "the list is bounded");
+    }
+
+    #[test]
+    fn recent_workspaces_whose_folder_is_gone_drop_out() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = SettingsStore::load(dir.path().join("settings.json"));
+        let kept = dir.path().join("kept");
+        let gone = dir.path().join("gone");
+        std::fs::create_dir(&kept).expect("mkdir kept");
+        std::fs::create_dir(&gone).expect("mkdir gone");
+        store.remember_workspace(&kept);
+        store.remember_workspace(&gone);
+        std::fs::remove_dir(&gone).expect("rmdir gone");
+        assert_eq!(
+            store.recent_existing(),
+            std::slice::from_ref(&kept),
+            "a deleted folder is not offered"
+        );
+        std::fs::create_dir(&gone).expect("mkdir gone again");
+        assert_eq!(
+            store.recent_existing(),
+            [gone, kept],
+            "a folder that returns is offered again"
+        );
+    }
+
+    #[test]
+    fn announcing_new_browsers_is_on_unless_turned_off() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("settings.json");
+        std::fs::write(&path, r#"{"quitOnClose": true}"#).expect("write");
+        let store = SettingsStore::load(path.clone());
+        assert!(
+            store.get().notify_new_browser,
+            "a file from before the setting existed keeps it on"
+        );
+        store.update(|s| s.notify_new_browser = false);
+        let again = SettingsStore::load(path);
+        assert!(
+            !again.get().notify_new_browser,
+            "turning it off is remembered"
+        );
     }
 
     #[test]

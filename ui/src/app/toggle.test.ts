@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { installStartAtLogin } from "./autostart";
+import { installToggle } from "./toggle";
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-describe("installStartAtLogin", () => {
+describe("installToggle", () => {
   afterEach(() => document.body.replaceChildren());
 
   it("shows the app's answer, and asks to change it", async () => {
@@ -11,7 +11,7 @@ describe("installStartAtLogin", () => {
     box.type = "checkbox";
     document.body.append(box);
     const asked: boolean[] = [];
-    installStartAtLogin(box, false, async (on) => void asked.push(on), () => {});
+    installToggle(box, false, async (on) => void asked.push(on), () => {});
     expect(box.checked, "off by default").toBe(false);
     box.click();
     await settle();
@@ -24,7 +24,7 @@ describe("installStartAtLogin", () => {
     box.type = "checkbox";
     document.body.append(box);
     const errors: unknown[] = [];
-    installStartAtLogin(box, true, () => Promise.reject(new Error("read-only")), (e) => errors.push(e));
+    installToggle(box, true, () => Promise.reject(new Error("read-only")), (e) => errors.push(e));
     box.click();
     await settle();
     expect(box.checked, "still on: nothing changed").toBe(true);

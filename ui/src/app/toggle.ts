@@ -1,9 +1,10 @@
-// "Start at login", in the sidebar's footer: a checkbox over the app's XDG autostart
-// entry. The box shows what the app says; a refusal puts it back and says why.
+// The sidebar footer's settings as checkboxes ("Start at login", over the app's XDG
+// autostart entry; "Tell me when the agent opens a browser"). The box shows what the
+// app says; a refusal puts it back and says why.
 //
-// Usage: `installStartAtLogin(checkbox, info.startAtLogin, setStartAtLogin, showError)`.
+// Usage: `installToggle(checkbox, info.startAtLogin, setStartAtLogin, showError)`.
 
-export function installStartAtLogin(
+export function installToggle(
   box: HTMLInputElement,
   on: boolean,
   set: (on: boolean) => Promise<void>,
