@@ -2,13 +2,13 @@
 // Live by itself when the agent starts one; a second `porthole OTHER_DIR` hands the
 // directory to the running app, which switches and attaches there; a bare `porthole`
 // after a restart reopens the last workspace.
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { closeAll, sandbox, startSession } from "../support/agentBrowser";
-import { APP, launchOn, sandboxEnv, waitForText, type App } from "../support/driver";
+import { closeAll, runAsPerson, sandbox, startSession } from "../support/agentBrowser";
+import { APP, byTestId, launchOn, sandboxEnv, waitForText, type App } from "../support/driver";
 
 const run = promisify(execFile);
 
@@ -76,5 +76,22 @@ describe("workspaces", () => {
     await recent.click();
     await waitForText(app!.driver, "workspace-name", (t) => t === basename(box.workspace));
     await waitForText(app!.driver, "panel-session", (t) => t === "e2e-arrives", 20_000);
+  });
+
+  it("teaches the command that opens a browser in an empty workspace, and the command works", async () => {
+    const empty = join(box.root, "empty workspace");
+    mkdirSync(empty, { recursive: true });
+    const second = await porthole([empty]);
+    expect(second.code, `the second porthole hands over: ${second.stderr}`).toBe(0);
+    await waitForText(app!.driver, "workspace-name", (t) => t === basename(empty));
+    const command = await waitForText(app!.driver, "teach-command", (t) => t.includes(empty));
+    await app!.driver.findElement(byTestId("teach-copy")).click();
+    await waitForText(app!.driver, "teach-copy", (t) => t === "Copied");
+    const pasted = execFileSync("xclip", ["-selection", "clipboard", "-o"], { encoding: "utf8" });
+    expect(pasted, "the clipboard holds the command shown").toBe(command);
+    // Run as pasted: the session it opens is this workspace's, and is shown by itself.
+    await runAsPerson(pasted, box.sockets, "default");
+    await waitForText(app!.driver, "panel-session", (t) => t === "default", 30_000);
+    await waitForText(app!.driver, "panel-badge", (t) => t === "Live", 30_000);
   });
 });

@@ -62,6 +62,18 @@ export async function evalInPage<T>(session: AgentSession, expression: string): 
   return JSON.parse(typeof result === "string" ? result : JSON.stringify(result)) as T;
 }
 
+/**
+ * Runs a shell command line as a person would in a terminal, with this project's
+ * agent-browser first on PATH and the sandbox's socket directory. `session` is the
+ * session it starts, closed with the others by `closeAll`.
+ */
+export async function runAsPerson(command: string, sockets: string, session: string): Promise<string> {
+  started.push({ name: session, cwd: ROOT, sockets });
+  const path = `${join(ROOT, "node_modules/.bin")}:${process.env.PATH ?? ""}`;
+  const { stdout } = await run("bash", ["-c", command], { env: { ...env(sockets), PATH: path }, timeout: 60_000 });
+  return stdout;
+}
+
 /** Starts a session in `cwd` on `url`, as an agent would. */
 export async function startSession(
   name: string,

@@ -26,6 +26,7 @@ export {
   openExternal,
   saveScreenshot,
   copyScreenshot,
+  copyText,
   openWorkspace,
   pickWorkspace,
   setCompact,

@@ -1,4 +1,5 @@
-//! Copying the frame on screen to the person's clipboard.
+//! Copying to the person's clipboard: the frame on screen, and text the window offers
+//! to copy (the command that starts a session).
 //!
 //! WebKitGTK refuses a page's `navigator.clipboard.write` of images, so the copy is made
 //! here, through GTK's clipboard, from the frame's own JPEG: the pixels the daemon sent,
@@ -34,4 +35,21 @@ pub fn copy_jpeg(jpeg: &[u8]) -> Result<(u32, u32), String> {
 #[cfg(not(target_os = "linux"))]
 pub fn copy_jpeg(_jpeg: &[u8]) -> Result<(u32, u32), String> {
     Err("copying images is not built for this platform yet".into())
+}
+
+/// Puts text on the clipboard.
+#[cfg(target_os = "linux")]
+pub fn copy_text(text: &str) -> Result<(), String> {
+    if !gtk::is_initialized_main_thread() {
+        return Err("the clipboard can only be reached from the window's thread".into());
+    }
+    let clipboard = gtk::Clipboard::get(&gtk::gdk::SELECTION_CLIPBOARD);
+    clipboard.set_text(text);
+    clipboard.store();
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn copy_text(_text: &str) -> Result<(), String> {
+    Err("copying text is not built for this platform yet".into())
 }

@@ -202,6 +202,12 @@ pub fn copy_screenshot(state: State<'_, AppState>) -> Result<(), UiError> {
     Ok(())
 }
 
+/// Copies text the window offers to copy. Synchronous, so it runs on the main thread.
+#[tauri::command]
+pub fn copy_text(text: String) -> Result<(), UiError> {
+    clipboard::copy_text(&text).map_err(|message| ShellError::Clipboard(message).to_ui())
+}
+
 /// Opens another workspace (from the recent list).
 #[tauri::command]
 pub fn open_workspace(app: AppHandle, path: String) -> Result<(), UiError> {
@@ -340,6 +346,7 @@ surface! {
     open_external(url: String) -> ();
     save_screenshot(format: ImageFormat) -> String;
     copy_screenshot() -> ();
+    copy_text(text: String) -> ();
     open_workspace(path: String) -> ();
     pick_workspace() -> ();
     set_compact(on: bool) -> ();

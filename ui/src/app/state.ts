@@ -7,6 +7,7 @@
 // may drive the page ask `state.live`, then `await follow(state, views, info)`.
 import {
   attach,
+  copyText,
   currentAttachment,
   errorMessage,
   framePainted,
@@ -88,7 +89,7 @@ export async function follow(state: AppState, views: StateViews, info: AppInfo):
     state.report = next;
     renderSessions(sessions, next, state.attached?.session.id ?? null, choose);
     showAttachedTitle(sessions, pageTitle);
-    if (!state.attached) renderIdle(panel, next);
+    if (!state.attached) renderIdle(panel, next, copyText);
   };
   const showPage = (page: PageInfo) => {
     setPage(panel, page);
@@ -110,7 +111,7 @@ export async function follow(state: AppState, views: StateViews, info: AppInfo):
     state.attached = null;
     painter.clear();
     toolbar.render(null);
-    renderIdle(panel, state.report);
+    renderIdle(panel, state.report, copyText);
     if (state.report) renderSessions(sessions, state.report, null, choose);
   };
 

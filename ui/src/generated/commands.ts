@@ -26,6 +26,7 @@ export const COMMANDS = [
   "open_external",
   "save_screenshot",
   "copy_screenshot",
+  "copy_text",
   "open_workspace",
   "pick_workspace",
   "set_compact",
@@ -62,6 +63,8 @@ export const openExternal = (url: string) => invoke<void>("open_external", { url
 export const saveScreenshot = (format: ImageFormat) => invoke<string>("save_screenshot", { format });
 
 export const copyScreenshot = () => invoke<void>("copy_screenshot");
+
+export const copyText = (text: string) => invoke<void>("copy_text", { text });
 
 export const openWorkspace = (path: string) => invoke<void>("open_workspace", { path });
 

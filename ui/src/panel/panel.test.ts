@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AttachState } from "../generated/AttachState";
 import type { UiError } from "../generated/UiError";
 import { session } from "../testing/session";
-import { failureTitle, renderAttach, renderIdle, setActivity, type PanelElements } from "./panel";
+import { failureTitle, renderAttach, renderIdle, setActivity, shellQuote, startCommand, type PanelElements } from "./panel";
 
 const agent = session({ name: "agent" });
 
@@ -98,6 +98,30 @@ describe("what the panel says in each state", () => {
     expect(el.message.textContent, "and where it looks").toContain("/ws");
     renderIdle(el, { workspace: "/ws", current: [agent], other: [] });
     expect(el.message.textContent).toContain("Choose a session");
+  });
+
+  it("teaches how to open a browser when none runs, and copies the command", async () => {
+    const el = elements();
+    const copied: string[] = [];
+    renderIdle(el, { workspace: "/home/me/shop", current: [], other: [] }, async (text) => void copied.push(text));
+    const code = el.message.querySelector<HTMLElement>("[data-testid=teach-command]");
+    expect(code?.textContent, "the command opens a browser in the workspace").toBe(
+      "cd /home/me/shop && agent-browser open about:blank",
+    );
+    const button = el.message.querySelector<HTMLButtonElement>("[data-testid=teach-copy]");
+    button?.click();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(copied, "Copy puts exactly the command shown on the clipboard").toEqual([code?.textContent]);
+    expect(button?.textContent).toBe("Copied");
+    renderIdle(el, { workspace: "/ws", current: [agent], other: [] }, async () => {});
+    expect(el.message.querySelector("[data-testid=teach-command]"), "not while a session can be chosen").toBeNull();
+  });
+
+  it("quotes a workspace path for the shell only when it must", () => {
+    expect(shellQuote("/home/me/shop")).toBe("/home/me/shop");
+    expect(shellQuote("/home/me/my shop")).toBe("'/home/me/my shop'");
+    expect(shellQuote("/tmp/it's")).toBe("'/tmp/it'\\''s'");
+    expect(startCommand("/a b"), "a path with a space stays one argument").toBe("cd '/a b' && agent-browser open about:blank");
   });
 });
 

@@ -34,8 +34,19 @@ const BADGE: Record<AttachState["state"] | "none", string> = {
   failed: "Error",
 };
 
-/** No attachment: say what the panel is waiting for. */
-export function renderIdle(el: PanelElements, report: Report | null): void {
+/** Quotes `text` for a POSIX shell when it needs it. */
+export function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+/** What a person runs to open a browser in `workspace` the way the agent does. */
+export function startCommand(workspace: string): string {
+  return `cd ${shellQuote(workspace)} && agent-browser open about:blank`;
+}
+
+/** No attachment: say what the panel is waiting for; with no session at all, teach how
+ * to start one, the command copyable (`copy` puts text on the clipboard). */
+export function renderIdle(el: PanelElements, report: Report | null, copy?: (text: string) => Promise<void>): void {
   setBadge(el, "none");
   el.session.textContent = "Browser";
   setPage(el, null);
@@ -49,6 +60,35 @@ export function renderIdle(el: PanelElements, report: Report | null): void {
       ? "Click a session on the left to watch it here."
       : `When your agent opens a browser in ${report?.workspace ?? "this workspace"}, with agent-browser or with DevTools on a port, it shows up here by itself.`,
   );
+  if (!live.length && report && copy) el.message.append(teach(startCommand(report.workspace), copy));
+}
+
+function teach(command: string, copy: (text: string) => Promise<void>): HTMLElement {
+  const box = document.createElement("div");
+  box.className = "teach";
+  const intro = document.createElement("p");
+  intro.textContent = "To open one yourself, run this in a terminal:";
+  const code = document.createElement("code");
+  code.dataset.testid = "teach-command";
+  code.textContent = command;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.dataset.testid = "teach-copy";
+  button.textContent = "Copy";
+  button.title = "Copy the command";
+  button.addEventListener("click", () => {
+    copy(command).then(
+      () => {
+        button.textContent = "Copied";
+      },
+      (error: unknown) => {
+        button.textContent = "Cannot copy";
+        button.title = String((error as { message?: string })?.message ?? error);
+      },
+    );
+  });
+  box.append(intro, code, button);
+  return box;
 }
 
 /** An attachment: its state, over the last frame where there is one. */
