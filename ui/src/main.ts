@@ -4,6 +4,7 @@ import { appInfo, connect, copyScreenshot, errorMessage, setNotifyNewBrowser, se
 import { renderAbout } from "./app/about";
 import { installToggle } from "./app/toggle";
 import { installCompact } from "./app/compact";
+import { installShortcuts } from "./app/shortcuts";
 import { AppState, follow, framePainter } from "./app/state";
 import { WatchOnly } from "./app/watchOnly";
 import { installWorkspace } from "./app/workspace";
@@ -21,7 +22,7 @@ function byTestId<T extends HTMLElement = HTMLElement>(id: string): T {
 
 async function boot(): Promise<void> {
   const app = document.getElementById("app") as HTMLElement;
-  installSplit(app, byTestId("splitter"), window.localStorage);
+  const split = installSplit(app, byTestId("splitter"), byTestId<HTMLButtonElement>("sidebar-toggle"), window.localStorage);
 
   const sessions = byTestId("sessions");
   const showError = (error: unknown) => renderError(sessions, errorMessage(error));
@@ -65,7 +66,19 @@ async function boot(): Promise<void> {
     },
   );
   watchOnly.onChange(() => toolbar.setEnabled(drivable()));
-  installViewport(viewport, panel.screen, byTestId<HTMLTextAreaElement>("keys"), {
+  const keys = byTestId<HTMLTextAreaElement>("keys");
+  installShortcuts(document, () => document.activeElement === keys, {
+    address: () => {
+      const url = byTestId<HTMLInputElement>("url-field");
+      url.focus();
+      url.select();
+    },
+    reload: () => byTestId<HTMLButtonElement>("nav-reload").click(),
+    sidebar: () => split.toggle(),
+    compact: () => byTestId<HTMLButtonElement>("compact").click(),
+    watchOnly: () => byTestId<HTMLButtonElement>("lock").click(),
+  });
+  installViewport(viewport, panel.screen, keys, {
     geometry: () => painter.geometry(),
     enabled: drivable,
     send: (input) => {

@@ -4,6 +4,8 @@ import {
   MIN_PANEL_PX,
   MIN_SIDEBAR_PX,
   SPLIT_KEY,
+  COLLAPSED_KEY,
+  STRIP_PX,
   clampSidebar,
   installSplit,
   storedFraction,
@@ -35,11 +37,26 @@ describe("installSplit", () => {
     const app = document.createElement("div");
     Object.defineProperty(app, "clientWidth", { value: 1000 });
     const handle = document.createElement("div");
-    app.append(handle);
+    const button = document.createElement("button");
+    app.append(handle, button);
     document.body.append(app);
-    installSplit(app, handle, storage);
-    return { app, handle, storage };
+    const split = installSplit(app, handle, button, storage);
+    return { app, handle, button, storage, split };
   }
+
+  it("collapses the sidebar to a strip and back, and remembers it", () => {
+    const { app, button, storage, split } = setup(memoryStorage({ [SPLIT_KEY]: "0.3" }));
+    expect(button.getAttribute("aria-expanded"), "open by default").toBe("true");
+    button.click();
+    expect(app.classList.contains("sidebar-collapsed"), "the button collapses it").toBe(true);
+    expect(app.style.getPropertyValue("--sidebar-width")).toBe(`${STRIP_PX}px`);
+    expect(button.getAttribute("aria-expanded")).toBe("false");
+    expect(storage.data.get(COLLAPSED_KEY), "remembered").toBe("1");
+    split.toggle();
+    expect(app.style.getPropertyValue("--sidebar-width"), "back at the width it had").toBe("300px");
+    const again = setup(memoryStorage({ [COLLAPSED_KEY]: "1" }));
+    expect(again.app.classList.contains("sidebar-collapsed"), "a restart keeps it collapsed").toBe(true);
+  });
 
   it("applies the remembered width", () => {
     const { app } = setup(memoryStorage({ [SPLIT_KEY]: "0.35" }));
