@@ -1,17 +1,20 @@
 // The built app in its real webview (WebKitGTK under Xvfb), on a workspace where a real
 // agent-browser session runs: what a person sees, and what the webview may not do.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { basename, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentBrowser, closeAll, killDaemon, pidOf, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
+import { agentBrowser, closeAll, killDaemon, pidOf, ROOT, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
 import { byTestId, launchOn, waitForText, type App } from "../support/driver";
 
-const box = sandbox("e2e");
+// A project in the person's home, as the README's screenshot shows it (~/projects/shop).
+const box = sandbox("e2e", "home/projects/shop");
 let app: App;
 let demo: AgentSession;
 
 beforeAll(async () => {
-  demo = await startSession("e2e-demo", box.workspace, box.sockets);
+  demo = await startSession("shop", box.workspace, box.sockets);
   app = await launchOn(box);
 });
 
@@ -29,7 +32,7 @@ describe("the window", () => {
   });
 
   it("lists the agent's session of this workspace as streaming", async () => {
-    const current = await waitForText(app.driver, "sessions-current", (t) => t.includes("e2e-demo"));
+    const current = await waitForText(app.driver, "sessions-current", (t) => t.includes("shop"));
     expect(current, "the session is listed with its stream on").toContain("Streaming");
     expect(current).toContain(`pid ${pidOf(demo)}`);
   });
@@ -108,8 +111,27 @@ describe("the window", () => {
   const screenshot = process.env.PORTHOLE_SCREENSHOT;
   it.runIf(Boolean(screenshot))("can be photographed for the README", async () => {
     const path = screenshot as string;
+    // The page as a person's dev server would serve it, not a file in this checkout.
+    const pages = join(ROOT, "tests/pages/demo");
+    const server = createServer((req, res) => {
+      const name = req.url === "/" ? "index.html" : basename(req.url ?? "");
+      try {
+        const body = readFileSync(join(pages, name));
+        res.writeHead(200, { "content-type": name.endsWith(".html") ? "text/html" : "application/octet-stream" });
+        res.end(body);
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await agentBrowser(demo, "open", `http://shop.localhost:${port}/`);
     await app.driver.manage().window().setRect({ width: 1280, height: 760 });
-    await waitForText(app.driver, "sessions-current", (t) => t.includes("e2e-demo"));
+    // The sidebar at its default width (an earlier test dragged it).
+    await app.driver.actions().doubleClick(await app.driver.findElement(byTestId("splitter"))).perform();
+    await app.driver.actions().move({ origin: await app.driver.findElement(byTestId("panel-session")) }).perform();
+    await app.driver.executeScript("document.activeElement?.blur()");
+    await waitForText(app.driver, "sessions-current", (t) => t.includes("shop"));
     // The agent at work: its last command shows beside the page title.
     await agentBrowser(demo, "fill", "#name", "Ada");
     await waitForText(app.driver, "agent-activity", (t) => t.startsWith("✓ fill"), 20_000);
@@ -118,5 +140,6 @@ describe("the window", () => {
     const png = await app.driver.takeScreenshot();
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, Buffer.from(png, "base64"));
+    server.close();
   });
 });

@@ -11,12 +11,15 @@ export const ROOT = resolve(__dirname, "../..");
 const CLI = join(ROOT, "node_modules/agent-browser/bin/agent-browser-linux-x64");
 export const DEMO_PAGE = `file://${join(ROOT, "tests/pages/demo/index.html")}`;
 
-/** A temp root with a workspace, a socket dir and a home of its own. */
-export function sandbox(prefix: string) {
+/**
+ * A temp root with a workspace, a socket dir and a home of its own. `workspace` is the
+ * workspace's path below the root (a project in the sandbox's home reads as `~/…`).
+ */
+export function sandbox(prefix: string, workspace = "workspace") {
   const root = mkdtempSync(join(tmpdir(), `porthole-${prefix}-`));
   const dirs = {
     root,
-    workspace: join(root, "workspace"),
+    workspace: join(root, workspace),
     sockets: join(root, "sockets"),
     home: join(root, "home"),
   };

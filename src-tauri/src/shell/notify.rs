@@ -98,6 +98,8 @@ pub struct AppInfo {
     pub version: String,
     /// The open workspace, symlinks resolved.
     pub workspace: String,
+    /// The person's home folder, which the window writes as `~`.
+    pub home: Option<String>,
     /// Where the log files are.
     pub log_dir: Option<String>,
     /// How frame bytes reach the window.
@@ -117,6 +119,7 @@ impl AppInfo {
         Self {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             workspace: state.workspace().display().to_string(),
+            home: dirs::home_dir().map(|h| h.display().to_string()),
             log_dir: logging::log_dir().map(|d| d.display().to_string()),
             transport: state.transport,
             recent: state

@@ -22,10 +22,18 @@ export function installWorkspace(
   return (info) => {
     el.name.textContent = workspaceName(info.workspace);
     // The path is ellipsised at its start (direction: rtl).
-    el.path.textContent = leftToRight(info.workspace);
+    el.path.textContent = leftToRight(shortPath(info.workspace, info.home));
     el.path.title = info.workspace;
     renderRecent(el.recent, info, open);
   };
+}
+
+/** A path as a person writes it: `~/…` below their home folder. */
+export function shortPath(path: string, home: string | null): string {
+  if (!home || home === "/") return path;
+  const base = home.replace(/\/+$/, "");
+  if (path === base) return "~";
+  return path.startsWith(`${base}/`) ? `~${path.slice(base.length)}` : path;
 }
 
 /** The folder name of a workspace path. */
@@ -39,7 +47,7 @@ export function workspaceName(path: string): string {
  */
 export function renderRecent(
   container: HTMLElement,
-  info: Pick<AppInfo, "workspace" | "recent">,
+  info: Pick<AppInfo, "workspace" | "recent" | "home">,
   open: (path: string) => void,
 ): void {
   const others = info.recent.filter((w) => w !== info.workspace);
@@ -50,7 +58,7 @@ export function renderRecent(
     const b = document.createElement("button");
     b.type = "button";
     b.dataset.testid = "recent-workspace";
-    b.textContent = leftToRight(w);
+    b.textContent = leftToRight(shortPath(w, info.home));
     b.title = `Open ${w}`;
     b.addEventListener("click", () => open(w));
     return b;

@@ -10,6 +10,10 @@ export type AppInfo = { version: string,
  */
 workspace: string, 
 /**
+ * The person's home folder, which the window writes as `~`.
+ */
+home: string | null, 
+/**
  * Where the log files are.
  */
 logDir: string | null, 
