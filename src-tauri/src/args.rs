@@ -89,6 +89,33 @@ pub enum Command {
     /// Show a browser with DevTools open on this machine, in the running Porthole or a
     /// new one.
     Connect(ConnectArgs),
+    /// Start the browser the agent will use in a workspace (an agent-browser session),
+    /// open URL in it, and print the session once it is live.
+    Open(OpenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// The workspace: the browser's daemon runs there (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+    /// The session name (default: the one the agent's CLI uses when given none:
+    /// $AGENT_BROWSER_SESSION, else "default").
+    #[arg(long, value_name = "NAME")]
+    pub session: Option<String>,
+    /// The address to open.
+    #[arg(value_name = "URL", default_value = "about:blank")]
+    pub url: String,
+    /// Print the session as JSON (the shape of `porthole sessions --json`'s entries).
+    #[arg(long)]
+    pub json: bool,
+    /// Start even when there is less free memory than a session needs.
+    #[arg(long)]
+    pub force: bool,
+    /// The agent-browser CLI to start it with (default: $PORTHOLE_AGENT_BROWSER, then
+    /// agent-browser on PATH, then the copy pinned by this project).
+    #[arg(long, value_name = "PATH")]
+    pub agent_browser: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -178,6 +178,7 @@ fn bindings_are_written_from_the_rust_definitions() {
         binding::<SessionStatus>(),
         binding::<porthole_core::discovery::SessionKind>(),
         binding::<porthole_core::stream::attachment::FrameSize>(),
+        binding::<porthole_core::launch::Opened>(),
         binding::<porthole_core::discovery::Session>(),
         binding::<porthole_core::discovery::Report>(),
         binding::<crate::args::Transport>(),

@@ -5,7 +5,11 @@
 //!
 //! `porthole sessions` prints what discovery sees; with `--ensure NAME` it makes that
 //! session's stream attachable through [`porthole_core::stream::ensure::ensure_stream`], the same
-//! call the window makes. Errors are printed as `{code, message, retryable}` with
+//! call the window makes.
+//!
+//! `porthole open` starts the browser the agent will use in a workspace, through
+//! [`porthole_core::launch::open`], as "New browser…" in the window does, and prints the
+//! session once it is live. Errors are printed as `{code, message, retryable}` with
 //! `--json`, as a sentence otherwise, and exit non-zero.
 
 use std::io::Write;
@@ -15,13 +19,14 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::args::{SessionsArgs, WatchArgs};
+use crate::args::{OpenArgs, SessionsArgs, WatchArgs};
 use porthole_core::agent_browser::cli::AgentBrowserCli;
 use porthole_core::desktop::auto_attach::{self, Hold};
 use porthole_core::desktop::settings::SettingsStore;
 use porthole_core::desktop::vocabulary;
 use porthole_core::discovery::{Discovery, Report, Session, SessionKind};
 use porthole_core::error::{Coded, ErrorCode, UiError};
+use porthole_core::launch::{self, OpenRequest};
 use porthole_core::resources::{Usage, UsageSummary};
 use porthole_core::stream::attachment::{AckMode, AttachOptions, AttachState, Attachment};
 use porthole_core::stream::ensure::ensure_stream;
@@ -297,6 +302,54 @@ impl Coded for HeadlessError {
 
     fn retryable(&self) -> bool {
         false
+    }
+}
+
+/// `porthole open`: the session live, printed as `sessions --json` prints one; what
+/// happened (started or found live, which CLI version) on stderr.
+pub async fn open(args: OpenArgs) -> ExitCode {
+    let workspace = porthole_core::discovery::resolve(&workspace_or_cwd(args.workspace.as_deref()));
+    let settings = SettingsStore::default_path().map(SettingsStore::load);
+    let explicit = args
+        .agent_browser
+        .clone()
+        .or_else(|| settings.as_ref().and_then(|s| s.get().agent_browser));
+    let cli = match AgentBrowserCli::locate(explicit.as_deref()) {
+        Ok(cli) => cli,
+        Err(e) => return fail(args.json, &launch::OpenError::from(e).to_ui()),
+    };
+    let mut discovery = match Discovery::new() {
+        Ok(d) => d,
+        Err(e) => return fail(args.json, &e.to_ui()),
+    };
+    let request = OpenRequest {
+        workspace: workspace.clone(),
+        session: args.session,
+        url: args.url,
+        force: args.force,
+        min_free_mb: settings.as_ref().and_then(|s| s.get().min_free_mb),
+    };
+    match launch::open(&request, &cli, &mut discovery).await {
+        Ok(opened) => {
+            let name = &opened.session.name;
+            if opened.started {
+                eprintln!(
+                    "porthole: started “{name}” in {} with agent-browser {}; the agent's `{} …` uses it",
+                    workspace.display(),
+                    opened.cli_version,
+                    opened.agent_command
+                );
+            } else {
+                eprintln!("porthole: “{name}” is already live; nothing was started");
+            }
+            if args.json {
+                print_json(&opened.session);
+            } else {
+                println!("{}", line(&opened.session));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(args.json, &error.to_ui()),
     }
 }
 

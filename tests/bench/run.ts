@@ -21,6 +21,7 @@ import { agentBrowser, type AgentSession, closeAll, ROOT, sandbox, startSession 
 import { measureCdp } from "./cdp";
 import { measureDashboard } from "./dashboard";
 import { measureInput } from "./input";
+import { measureSessionCost } from "./sessionCost";
 import { plot } from "./plot";
 import { median, percentiles, type Summary } from "./stats";
 
@@ -45,8 +46,10 @@ function option(name: string, fallback: number): number {
   return at >= 0 ? Number(process.argv[at + 1]) : fallback;
 }
 const ROUNDS = option("rounds", 3);
-/** `--only cdp` measures the CDP source alone (its own section of BENCHMARKS.md). */
-const ONLY_CDP = process.argv.includes("--only") && process.argv[process.argv.indexOf("--only") + 1] === "cdp";
+/** `--only cdp` measures the CDP source alone (its own section of BENCHMARKS.md), and
+ * `--only session-cost` what one session costs in memory. */
+const ONLY = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
+const ONLY_CDP = ONLY === "cdp";
 const SECONDS = option("seconds", 6);
 const PRESSES = 40;
 
@@ -198,6 +201,8 @@ async function main(): Promise<void> {
       `${strays.length} Chromium processes are already running (pids ${strays.slice(0, 5).join(", ")}...); they would load the machine and skew the figures. Close them, or pass --allow-busy.`,
     );
   }
+  if (ONLY === null || ONLY === "session-cost") await sessionCostSection();
+  if (ONLY === "session-cost") return;
   const session = await startSession("bench", box.workspace, box.sockets, BENCH_PAGE);
   await cdpSection(session);
   if (ONLY_CDP) return;
@@ -525,6 +530,20 @@ async function cdpSection(session: AgentSession): Promise<void> {
   const header = [`Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`make bench\` (\`BENCH_ARGS="--only cdp"\` for this section alone).`, "", ...machine(), ""];
   writeSection("bench-cdp", [...header, ...lines]);
   process.stderr.write(`wrote the CDP section of ${DOC}\n`);
+}
+
+/** What one session costs in memory (tests/bench/sessionCost.ts), into its own section. */
+async function sessionCostSection(): Promise<void> {
+  const lines = await measureSessionCost({
+    workspace: box.workspace,
+    sockets: box.sockets,
+    page: `file://${join(ROOT, "tests/pages/demo/index.html")}`,
+    rounds: 3,
+    settleMs: 5_000,
+  });
+  const header = [`Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`make bench\` (\`BENCH_ARGS="--only session-cost"\` for this section alone).`, "", ...machine(), ""];
+  writeSection("bench-session-cost", [...header, ...lines]);
+  process.stderr.write(`wrote the session cost section of ${DOC}\n`);
 }
 
 mkdirSync(join(ROOT, "docs"), { recursive: true });

@@ -143,6 +143,18 @@ describe("the close button and notifications", () => {
   });
 });
 
+describe("New browser… in the tray", () => {
+  it("brings the window with its New browser… form open", async () => {
+    await tray.click("Show/Hide Porthole");
+    const visible = () => app.driver.executeScript<boolean>("return document.visibilityState === 'visible'");
+    await app.driver.wait(async () => !(await visible()), 10_000, "the window did not hide");
+    await tray.click("New browser…");
+    await app.driver.wait(visible, 10_000, "New browser… did not bring the window");
+    const form = app.driver.findElement(byTestId("new-browser"));
+    await app.driver.wait(async () => (await form.getAttribute("open")) !== null, 10_000, "the form did not open");
+  });
+});
+
 describe("start at login", () => {
   const entryFile = join(box.home, ".config/autostart/dev.porthole.app.desktop");
 

@@ -1,4 +1,4 @@
-//! The headless subcommands (`porthole sessions`, `porthole watch`), run as the built
+//! The headless subcommands (`porthole sessions`, `watch`, `open`), run as the built
 //! binary against the real agent-browser (the copy pinned in package.json) and Debian's
 //! Chromium, each test in a sandbox of its own.
 
@@ -6,6 +6,7 @@
 mod support;
 
 mod cdp;
+mod open;
 mod sessions;
 mod watch;
 

@@ -35,7 +35,9 @@ export interface AgentSession {
 
 const started: AgentSession[] = [];
 
-function env(sockets: string): NodeJS.ProcessEnv {
+/** The agent's environment: this process's, with the sandbox's socket directory and the
+ * browser settings every test session is started with. */
+export function env(sockets: string): NodeJS.ProcessEnv {
   return {
     ...process.env,
     AGENT_BROWSER_SOCKET_DIR: sockets,

@@ -10,7 +10,7 @@ import type { Report } from "./generated/Report";
 import type { Session } from "./generated/Session";
 import type { ErrorCode } from "./generated/ErrorCode";
 import type { UiError } from "./generated/UiError";
-import { ATTACH_STATE, DETACHED, FRAME, PAGE_INFO, SESSIONS_CHANGED, WORKSPACE_CHANGED } from "./generated/events";
+import { ATTACH_STATE, DETACHED, FRAME, NEW_BROWSER, PAGE_INFO, SESSIONS_CHANGED, WORKSPACE_CHANGED } from "./generated/events";
 
 export type { AppInfo, AttachEvent, ErrorCode, FrameEvent, PageInfo, Report, UiError };
 
@@ -19,6 +19,8 @@ export {
   listSessions,
   attach,
   connect,
+  openBrowser,
+  defaultSessionName,
   detach,
   attachment as currentAttachment,
   framePainted,
@@ -53,6 +55,7 @@ export const onFrame = (h: (f: FrameEvent) => void) => on(FRAME, h);
 export const onPageInfo = (h: (p: PageInfo) => void) => on(PAGE_INFO, h);
 export const onWorkspaceChanged = (h: (info: AppInfo) => void) => on(WORKSPACE_CHANGED, h);
 export const onDetached = (h: () => void) => on<null>(DETACHED, () => h());
+export const onNewBrowser = (h: () => void) => on<null>(NEW_BROWSER, () => h());
 
 /** Turns whatever a command rejected with into a message for a person. */
 export function errorMessage(error: unknown): string {

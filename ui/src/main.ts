@@ -1,10 +1,11 @@
 import "./styles.css";
 import { setupConnect } from "./sidebar/connect";
-import { appInfo, connect, copyScreenshot, errorMessage, setNotifyNewBrowser, setStartAtLogin, navigate, openExternal, saveScreenshot, sendInput, type AppInfo } from "./ipc";
+import { appInfo, connect, copyScreenshot, defaultSessionName, errorMessage, onNewBrowser, openBrowser, setNotifyNewBrowser, setStartAtLogin, navigate, openExternal, saveScreenshot, sendInput, type AppInfo } from "./ipc";
 import { renderAbout } from "./app/about";
 import { installToggle } from "./app/toggle";
 import { installCompact } from "./app/compact";
 import { installShortcuts } from "./app/shortcuts";
+import { openedHint, setupNewBrowser } from "./sidebar/newBrowser";
 import { AppState, follow, framePainter } from "./app/state";
 import { WatchOnly } from "./app/watchOnly";
 import { installWorkspace } from "./app/workspace";
@@ -110,12 +111,34 @@ async function boot(): Promise<void> {
     (address) => connect(address),
     errorMessage,
   );
+  const newBrowser = setupNewBrowser(
+    {
+      details: byTestId<HTMLDetailsElement>("new-browser"),
+      form: byTestId<HTMLFormElement>("new-browser-form"),
+      name: byTestId<HTMLInputElement>("new-browser-name"),
+      url: byTestId<HTMLInputElement>("new-browser-url"),
+      submit: byTestId<HTMLButtonElement>("new-browser-submit"),
+      error: byTestId("new-browser-error"),
+      force: byTestId<HTMLButtonElement>("new-browser-force"),
+    },
+    {
+      open: (session, url, force) => openBrowser(session, url, force),
+      defaultName: defaultSessionName,
+      describe: errorMessage,
+      opened: (opened) => toolbar.notify(openedHint(opened)),
+    },
+  );
   installCompact(byTestId<HTMLButtonElement>("compact"), app, info.compact, showError);
   installToggle(byTestId<HTMLInputElement>("start-at-login"), info.startAtLogin, setStartAtLogin, showError);
   installToggle(byTestId<HTMLInputElement>("notify-new-browser"), info.notifyNewBrowser, setNotifyNewBrowser, showError);
   renderAbout(byTestId("about"), info);
 
-  await follow(state, { sessions, panel, painter, toolbar, showWorkspace }, info);
+  const openNewBrowser = () => {
+    if (app.classList.contains("sidebar-collapsed")) split.toggle();
+    newBrowser.show();
+  };
+  await onNewBrowser(openNewBrowser);
+  await follow(state, { sessions, panel, painter, toolbar, showWorkspace, newBrowser: openNewBrowser }, info);
 }
 
 void boot();

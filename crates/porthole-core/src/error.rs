@@ -129,6 +129,12 @@ error_codes! {
     /// The DevTools address given is not one Porthole connects to (not loopback, not a
     /// port or a ws:// URL).
     InvalidEndpoint,
+    /// A session name agent-browser would not accept (letters, digits, `-` and `_` only).
+    InvalidName,
+    /// There is not enough free memory to start another browser; it can be forced.
+    NotEnoughMemory,
+    /// agent-browser could not start the browser asked for.
+    StartFailed,
 }
 
 #[cfg(test)]

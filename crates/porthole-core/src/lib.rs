@@ -16,6 +16,7 @@
 //!   the CLI, screenshots of the frame on screen;
 //! - [`desktop`]: what the desktop app decides without drawing anything: settings,
 //!   auto-attach, the tray menu, and the words a person reads ([`desktop::vocabulary`]);
+//! - [`launch`]: starting the agent's browser when a person asks, where there is room;
 //! - [`resources`] (CPU and memory, for the benchmarks), [`error`] (what reaches a
 //!   person), [`sync`].
 //!
@@ -32,6 +33,7 @@ pub mod control;
 pub mod desktop;
 pub mod discovery;
 pub mod error;
+pub mod launch;
 pub mod resources;
 pub mod stream;
 pub mod sync;

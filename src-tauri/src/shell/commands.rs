@@ -18,6 +18,7 @@ use porthole_core::control::screenshot::{self, ImageFormat, ScreenshotError};
 use porthole_core::desktop::autostart::Autostart;
 use porthole_core::discovery::{Discovery, Report, SessionKind};
 use porthole_core::error::{Coded, UiError};
+use porthole_core::launch::Opened;
 use porthole_core::stream::attachment::{Attachment, FrameSize};
 use porthole_core::stream::protocol::Input;
 
@@ -55,6 +56,25 @@ pub fn attach(
 pub async fn connect(app: AppHandle, address: String) -> Result<(), UiError> {
     let endpoint = browsers::parse(&address)?;
     browsers::connect_checked(&app, endpoint).await
+}
+
+/// "New browser…": starts the browser the agent will use in the open workspace (or
+/// finds that session live), opens `url` in it and shows it. `session`: the name, empty
+/// for the agent's default; `force`: start even where memory is short.
+#[tauri::command]
+pub async fn open_browser(
+    app: AppHandle,
+    session: Option<String>,
+    url: String,
+    force: bool,
+) -> Result<Opened, UiError> {
+    browsers::open(&app, session, url, force).await
+}
+
+/// The session name "New browser…" offers: the agent's CLI's default in this workspace.
+#[tauri::command]
+pub async fn default_session_name(app: AppHandle) -> Result<String, UiError> {
+    browsers::default_name(&app).await
 }
 
 /// Empties the Browser panel.
@@ -288,6 +308,7 @@ ipc_primitive! {
 
 ipc_generated!(
     AppInfo,
+    Opened,
     Report,
     AttachEvent,
     Input,
@@ -335,6 +356,8 @@ surface! {
     list_sessions() -> Report;
     attach(session_id: String) -> ();
     connect(address: String) -> ();
+    open_browser(session: Option<String>, url: String, force: bool) -> Opened;
+    default_session_name() -> String;
     detach() -> ();
     attachment() -> Option<AttachEvent>;
     frame_painted(seq: u64) -> ();

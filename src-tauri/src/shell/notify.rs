@@ -46,6 +46,10 @@ pub const DETACHED: &str = "detached";
 /// Payload: [`AppInfo`]. Another workspace was opened.
 pub const WORKSPACE_CHANGED: &str = "workspace-changed";
 
+/// No payload. The person asked for "New browser…" outside the window (the tray): the
+/// window opens its form.
+pub const NEW_BROWSER: &str = "new-browser";
+
 /// Every event name, with the TypeScript constant it becomes.
 pub const EVENTS: &[(&str, &str)] = &[
     ("SESSIONS_CHANGED", SESSIONS_CHANGED),
@@ -54,6 +58,7 @@ pub const EVENTS: &[(&str, &str)] = &[
     ("PAGE_INFO", PAGE_INFO),
     ("WORKSPACE_CHANGED", WORKSPACE_CHANGED),
     ("DETACHED", DETACHED),
+    ("NEW_BROWSER", NEW_BROWSER),
 ];
 
 /// The label the capability in `capabilities/main.json` grants permissions to.
@@ -154,6 +159,11 @@ pub fn send(app: &AppHandle, changes: impl IntoIterator<Item = Change>) {
     if any {
         tray_icon::draw(app);
     }
+}
+
+/// Asks the window to open its "New browser…" form.
+pub fn ask_new_browser(app: &AppHandle) {
+    emit(app, NEW_BROWSER, ());
 }
 
 fn emit<S: Serialize + Clone>(app: &AppHandle, event: &str, payload: S) {

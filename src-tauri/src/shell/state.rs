@@ -46,6 +46,18 @@ pub struct AppState {
     frame_channel: Mutex<Option<Channel<InvokeResponseBody>>>,
     /// What is remembered between runs; `None` without a config folder.
     settings: Option<SettingsStore>,
+    /// How many browsers the person is starting ("New browser…"): auto-attach waits
+    /// while one launches, and the finished one is shown as the person's choice.
+    starting: std::sync::atomic::AtomicUsize,
+}
+
+/// Held while the person's browser starts; see [`AppState::starting_browser`].
+pub struct StartingGuard<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl Drop for StartingGuard<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// What the Browser panel shows, and what keeps auto-attach back. One lock, so that
@@ -80,6 +92,7 @@ impl AppState {
             screen: Mutex::new(Screen::default()),
             frame_channel: Mutex::new(None),
             settings,
+            starting: Default::default(),
         })
     }
 
@@ -142,6 +155,11 @@ impl AppState {
             .unwrap_or_default()
     }
 
+    /// The `minFreeMb` setting: the free memory a new browser needs, if the person set it.
+    pub fn min_free_mb(&self) -> Option<u64> {
+        self.settings.as_ref().and_then(|s| s.get().min_free_mb)
+    }
+
     /// Whether a browser the agent opens is announced while the window is hidden.
     pub fn notify_new_browser(&self) -> bool {
         self.settings
@@ -190,6 +208,21 @@ impl AppState {
     /// for this workspace, so auto-attach prefers it next time.
     pub fn choose(&self, session_id: &str) -> Result<Vec<Change>, UiError> {
         let session = self.live_session(session_id).map_err(|e| e.to_ui())?;
+        self.show_session(session)
+    }
+
+    /// A browser the person asked for is starting: nothing attaches by itself until the
+    /// returned guard is dropped (the browser is live, or failed to start). A half-launched
+    /// session is never attached.
+    pub fn starting_browser(&self) -> StartingGuard<'_> {
+        self.starting
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        StartingGuard(&self.starting)
+    }
+
+    /// Attaches `session`, just found live by the caller (a browser the person started,
+    /// which discovery's watch may not have seen yet), as the person's choice.
+    pub fn show_session(&self, session: Session) -> Result<Vec<Change>, UiError> {
         let change = {
             let mut screen = self.screen();
             let change = self.attach_on(&mut screen, session.clone());
@@ -279,6 +312,9 @@ impl AppState {
     /// Attaches what [`auto_attach::decide`] says: the workspace's session when nothing
     /// runs on screen, unless a hold keeps it back.
     pub fn auto_attach(&self) -> Vec<Change> {
+        if self.starting.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+            return Vec::new();
+        }
         let report = self.report();
         let preferred = self
             .settings

@@ -1,5 +1,6 @@
 //! The tray icon's life and its menu's actions: choosing a session attaches it and
-//! shows the window; Detach, Open Workspace…, Show/Hide and Quit do what they say. How
+//! shows the window; Detach, New browser… (the window's form), Open Workspace…,
+//! Show/Hide and Quit do what they say. How
 //! the icon and menu look is [`crate::shell::tray_icon`]'s business, and they are
 //! redrawn by [`crate::shell::notify`] on every change.
 
@@ -45,6 +46,10 @@ fn on_menu(app: &AppHandle, id: &str) {
     }
     match TrayAction::from_id(id) {
         Some(TrayAction::Detach) => notify::send(app, state.detach()),
+        Some(TrayAction::NewBrowser) => {
+            window::show_main(app);
+            notify::ask_new_browser(app);
+        }
         Some(TrayAction::OpenWorkspace) => workspaces::pick(app),
         Some(TrayAction::ShowHide) => window::toggle_main(app),
         Some(TrayAction::Quit) => {

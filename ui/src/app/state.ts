@@ -57,6 +57,8 @@ export interface StateViews {
   toolbar: Toolbar;
   /** Draws the open workspace: at start, and whenever it changes. */
   showWorkspace(info: AppInfo): void;
+  /** Opens the "New browser…" form (offered where no browser runs yet). */
+  newBrowser(): void;
 }
 
 /** Paints the attached session's frames; acks each painted frame, and shows the canvas once Live. */
@@ -87,9 +89,9 @@ export async function follow(state: AppState, views: StateViews, info: AppInfo):
   let pageTitle = "";
   const showSessions = (next: Report) => {
     state.report = next;
-    renderSessions(sessions, next, state.attached?.session.id ?? null, choose);
+    renderSessions(sessions, next, state.attached?.session.id ?? null, choose, views.newBrowser);
     showAttachedTitle(sessions, pageTitle);
-    if (!state.attached) renderIdle(panel, next, copyText);
+    if (!state.attached) renderIdle(panel, next, copyText, views.newBrowser);
   };
   const showPage = (page: PageInfo) => {
     setPage(panel, page);
@@ -103,7 +105,7 @@ export async function follow(state: AppState, views: StateViews, info: AppInfo):
     renderAttach(panel, event, actions);
     showPage(event.page);
     if (state.report) {
-      renderSessions(sessions, state.report, event.session.id, choose);
+      renderSessions(sessions, state.report, event.session.id, choose, views.newBrowser);
       showAttachedTitle(sessions, pageTitle);
     }
   };
@@ -111,8 +113,8 @@ export async function follow(state: AppState, views: StateViews, info: AppInfo):
     state.attached = null;
     painter.clear();
     toolbar.render(null);
-    renderIdle(panel, state.report, copyText);
-    if (state.report) renderSessions(sessions, state.report, null, choose);
+    renderIdle(panel, state.report, copyText, views.newBrowser);
+    if (state.report) renderSessions(sessions, state.report, null, choose, views.newBrowser);
   };
 
   renderIdle(panel, null);

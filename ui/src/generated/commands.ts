@@ -7,6 +7,7 @@ import type { FrameSize } from "./FrameSize";
 import type { ImageFormat } from "./ImageFormat";
 import type { Input } from "./Input";
 import type { NavAction } from "./NavAction";
+import type { Opened } from "./Opened";
 import type { Report } from "./Report";
 
 /** Every command the window may call. */
@@ -15,6 +16,8 @@ export const COMMANDS = [
   "list_sessions",
   "attach",
   "connect",
+  "open_browser",
+  "default_session_name",
   "detach",
   "attachment",
   "frame_painted",
@@ -41,6 +44,10 @@ export const listSessions = () => invoke<Report>("list_sessions");
 export const attach = (sessionId: string) => invoke<void>("attach", { sessionId });
 
 export const connect = (address: string) => invoke<void>("connect", { address });
+
+export const openBrowser = (session: string | null, url: string, force: boolean) => invoke<Opened>("open_browser", { session, url, force });
+
+export const defaultSessionName = () => invoke<string>("default_session_name");
 
 export const detach = () => invoke<void>("detach");
 

@@ -6,3 +6,4 @@ export const FRAME = "frame";
 export const PAGE_INFO = "page-info";
 export const WORKSPACE_CHANGED = "workspace-changed";
 export const DETACHED = "detached";
+export const NEW_BROWSER = "new-browser";

@@ -46,7 +46,12 @@ export function startCommand(workspace: string): string {
 
 /** No attachment: say what the panel is waiting for; with no session at all, teach how
  * to start one, the command copyable (`copy` puts text on the clipboard). */
-export function renderIdle(el: PanelElements, report: Report | null, copy?: (text: string) => Promise<void>): void {
+export function renderIdle(
+  el: PanelElements,
+  report: Report | null,
+  copy?: (text: string) => Promise<void>,
+  newBrowser?: () => void,
+): void {
   setBadge(el, "none");
   el.session.textContent = "Browser";
   setPage(el, null);
@@ -60,10 +65,10 @@ export function renderIdle(el: PanelElements, report: Report | null, copy?: (tex
       ? "Click a session on the left to watch it here."
       : `When your agent opens a browser in ${report?.workspace ?? "this workspace"}, with agent-browser or with DevTools on a port, it shows up here by itself.`,
   );
-  if (!live.length && report && copy) el.message.append(teach(startCommand(report.workspace), copy));
+  if (!live.length && report && copy) el.message.append(teach(startCommand(report.workspace), copy, newBrowser));
 }
 
-function teach(command: string, copy: (text: string) => Promise<void>): HTMLElement {
+function teach(command: string, copy: (text: string) => Promise<void>, newBrowser?: () => void): HTMLElement {
   const box = document.createElement("div");
   box.className = "teach";
   const intro = document.createElement("p");
@@ -88,6 +93,18 @@ function teach(command: string, copy: (text: string) => Promise<void>): HTMLElem
     );
   });
   box.append(intro, code, button);
+  if (newBrowser) {
+    const start = document.createElement("button");
+    start.type = "button";
+    start.dataset.testid = "teach-new-browser";
+    start.className = "teach-start";
+    start.textContent = "New browser…";
+    start.title = "Start it from here, to sign in or prepare it before the agent carries on";
+    start.addEventListener("click", newBrowser);
+    const or = document.createElement("p");
+    or.textContent = "Or start it here, sign in, and let the agent carry on in it:";
+    box.append(or, start);
+  }
   return box;
 }
 
@@ -232,6 +249,9 @@ export function failureTitle(code: ErrorCode): string {
     case "clipboard":
     case "not_a_directory":
     case "window":
+    case "invalid_name":
+    case "not_enough_memory":
+    case "start_failed":
       return "Cannot show this session";
   }
 }

@@ -128,7 +128,8 @@ export class Toolbar {
     this.notify(this.actions.describe(error), "error");
   }
 
-  private notify(text: string, kind: "info" | "error" = "info"): void {
+  /** Says `text` above the page until the next toolbar action. */
+  notify(text: string, kind: "info" | "error" = "info"): void {
     this.el.notice.textContent = text;
     this.el.notice.dataset.kind = kind;
     this.el.notice.hidden = false;

@@ -15,16 +15,18 @@ import {
   STATUS_LABEL,
 } from "../generated/vocabulary";
 
-/** Renders the list; clicking a live session calls `choose` with its id. */
+/** Renders the list; clicking a live session calls `choose` with its id. With no
+ * session here, the empty state offers `newBrowser` ("New browser…") when given. */
 export function renderSessions(
   container: HTMLElement,
   report: Report,
   attachedId: string | null = null,
   choose: (sessionId: string) => void = () => undefined,
+  newBrowser?: () => void,
 ): void {
   const ctx = { attachedId, choose };
   container.replaceChildren(
-    group(IN_THIS_WORKSPACE, report.current, "current", ctx, emptyCurrent()),
+    group(IN_THIS_WORKSPACE, report.current, "current", ctx, emptyCurrent(newBrowser)),
     ...othersByCwd(report.other, ctx),
   );
 }
@@ -40,8 +42,17 @@ export function renderError(container: HTMLElement, message: string): void {
   container.replaceChildren(p);
 }
 
-function emptyCurrent(): HTMLElement {
-  return el("p", "empty", NO_SESSION_HERE);
+function emptyCurrent(newBrowser?: () => void): HTMLElement {
+  const empty = el("p", "empty", NO_SESSION_HERE);
+  if (newBrowser) {
+    const button = el("button", "new-browser-button", "New browser…");
+    button.setAttribute("type", "button");
+    button.dataset.testid = "empty-new-browser";
+    button.title = "Start the browser the agent will use here, to sign in or prepare it first";
+    button.addEventListener("click", newBrowser);
+    empty.append(" ", button);
+  }
+  return empty;
 }
 
 function othersByCwd(sessions: Session[], ctx: ItemContext): HTMLElement[] {

@@ -98,6 +98,12 @@ pub struct CdpUrl {
     pub cdp_url: String,
 }
 
+/// `session --json`'s `data`: the session a command with no `--session` uses.
+#[derive(Debug, Deserialize)]
+struct CurrentSession {
+    session: String,
+}
+
 /// The envelope of every `--json` answer.
 #[derive(Debug, Deserialize)]
 struct Envelope {
@@ -276,6 +282,38 @@ impl AgentBrowserCli {
             .map(|d| d.cdp_url)
     }
 
+    /// The session name this CLI uses when a command names none, run in `cwd` with
+    /// Porthole's environment: `AGENT_BROWSER_SESSION` if set, else `default`. `session`
+    /// starts no daemon (checked on 0.41.2).
+    pub async fn current_session(&self, cwd: &Path) -> Result<String, CliError> {
+        let mut cmd = Command::new(&self.program);
+        cmd.args(["--json", "session"]).current_dir(cwd);
+        let out = self.output(cmd, "session").await?;
+        parse_answer::<CurrentSession>("session", &out.stdout, &out.stderr).map(|d| d.session)
+    }
+
+    /// `open URL` for the session `name`, run in `cwd`: a session that is not running is
+    /// started there, so its daemon belongs to that workspace. The socket directory is
+    /// the one this process's environment gives, as it is for the agent's own CLI.
+    /// `url` must be a URL (see `control::navigation::normalize_url`), never a flag.
+    pub async fn open(&self, name: &str, url: &str, cwd: &Path) -> Result<(), CliError> {
+        names::validate_session(name)?;
+        if url.starts_with('-') {
+            return Err(CliError::Failed {
+                command: "open".into(),
+                message: format!("“{url}” is not an address"),
+            });
+        }
+        let mut cmd = Command::new(&self.program);
+        cmd.args(["--json", "--session", name, "open", url])
+            .current_dir(cwd)
+            .env_remove("AGENT_BROWSER_SESSION");
+        let out = self.output(cmd, "open").await?;
+        let answer = parse_answer::<serde_json::Value>("open", &out.stdout, &out.stderr)?;
+        tracing::debug!(session = name, %answer, "opened");
+        Ok(())
+    }
+
     /// Runs `agent-browser --json --session NAME [--namespace NS] ARGS...` and parses the
     /// answer's `data` as `T`.
     pub async fn run<T: DeserializeOwned>(
@@ -390,8 +428,9 @@ fn pinned_copy() -> PathBuf {
         other => other,
     };
     let ext = if cfg!(windows) { ".exe" } else { "" };
+    // This crate is crates/porthole-core; node_modules is at the repository's root.
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../node_modules/agent-browser/bin")
+        .join("../../node_modules/agent-browser/bin")
         .join(format!("agent-browser-{os}-{arch}{ext}"))
 }
 
@@ -407,6 +446,26 @@ fn excerpt(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pinned_copy_is_the_one_in_the_repository_node_modules() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let expected = root.join("node_modules/agent-browser/bin");
+        let pinned = pinned_copy();
+        let dir = pinned.parent().expect("a directory");
+        assert_eq!(
+            dir.canonicalize().ok(),
+            expected.canonicalize().ok(),
+            "the fallback CLI lives in package.json's node_modules at the repository root"
+        );
+        if root.join("node_modules/agent-browser").is_dir() {
+            assert!(
+                pinned.is_file(),
+                "{} is this platform's binary",
+                pinned.display()
+            );
+        }
+    }
 
     #[test]
     fn parses_stream_status_of_current_and_older_versions() {

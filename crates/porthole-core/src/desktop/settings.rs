@@ -3,7 +3,8 @@
 //! session the person chose last (auto-attach prefers it); whether the window is in
 //! compact mode; whether a hidden window announces a browser the agent opens
 //! (`notifyNewBrowser`, on by default); and what the person may set by hand:
-//! `quitOnClose`, and `agentBrowser`, the CLI to use.
+//! `quitOnClose`, `agentBrowser` (the CLI to use) and `minFreeMb` (the free memory a
+//! new browser needs).
 //!
 //! A file that cannot be read is never overwritten: it is moved aside to
 //! `settings.json.bad` with a warning, and Porthole starts from defaults. Writes go to a
@@ -45,6 +46,9 @@ pub struct Settings {
     /// While the window is hidden in the tray, a browser the agent opens in the
     /// workspace is announced with a desktop notification.
     pub notify_new_browser: bool,
+    /// The free memory, in MB, below which "New browser…" asks before starting one
+    /// (default: what a session was measured to need; `PORTHOLE_MIN_FREE_MB` wins).
+    pub min_free_mb: Option<u64>,
 }
 
 impl Default for Settings {
@@ -57,6 +61,7 @@ impl Default for Settings {
             compact: None,
             agent_browser: None,
             notify_new_browser: true,
+            min_free_mb: None,
         }
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! The menu: this workspace's sessions under its name, then every other session grouped
 //! under its cwd, each with its status (stale ones shown, disabled: they cannot be
-//! attached), then Detach, Open Workspace..., Show/Hide and Quit.
+//! attached), then Detach, New browser…, Open Workspace..., Show/Hide and Quit.
 
 use std::path::Path;
 
@@ -35,6 +35,7 @@ pub enum TrayItem {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TrayAction {
     Detach,
+    NewBrowser,
     OpenWorkspace,
     ShowHide,
     Quit,
@@ -45,6 +46,7 @@ impl TrayAction {
     pub fn id(self) -> &'static str {
         match self {
             TrayAction::Detach => "detach",
+            TrayAction::NewBrowser => "new-browser",
             TrayAction::OpenWorkspace => "open-workspace",
             TrayAction::ShowHide => "show-hide",
             TrayAction::Quit => "quit",
@@ -54,6 +56,7 @@ impl TrayAction {
     pub fn from_id(id: &str) -> Option<Self> {
         [
             TrayAction::Detach,
+            TrayAction::NewBrowser,
             TrayAction::OpenWorkspace,
             TrayAction::ShowHide,
             TrayAction::Quit,
@@ -91,6 +94,11 @@ pub fn tray_items(report: &Report, attached: Option<&str>) -> Vec<TrayItem> {
         action: TrayAction::Detach,
         label: "Detach".into(),
         enabled: attached.is_some(),
+    });
+    items.push(TrayItem::Action {
+        action: TrayAction::NewBrowser,
+        label: "New browser…".into(),
+        enabled: true,
     });
     items.push(TrayItem::Action {
         action: TrayAction::OpenWorkspace,
@@ -217,6 +225,7 @@ mod tests {
                 "c — Streaming",
                 "---",
                 "Detach",
+                "New browser…",
                 "Open Workspace…",
                 "Show/Hide Porthole",
                 "Quit Porthole",
@@ -278,6 +287,7 @@ mod tests {
                 "x1 — Streaming",
                 "---",
                 "Detach (disabled)",
+                "New browser…",
                 "Open Workspace…",
                 "Show/Hide Porthole",
                 "Quit Porthole",
@@ -300,6 +310,7 @@ mod tests {
                 "# No agent-browser session yet",
                 "---",
                 "Detach (disabled)",
+                "New browser…",
                 "Open Workspace…",
                 "Show/Hide Porthole",
                 "Quit Porthole",
