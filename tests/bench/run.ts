@@ -541,7 +541,7 @@ async function sessionCostSection(): Promise<void> {
     rounds: 3,
     settleMs: 5_000,
   });
-  const header = [`Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`make bench\` (\`BENCH_ARGS="--only session-cost"\` for this section alone).`, "", ...machine(), ""];
+  const header = [`Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`make bench\` (\`BENCH_ARGS="--only session-cost"\` for this section alone).`, "", ...machine().slice(0, 2), ""];
   writeSection("bench-session-cost", [...header, ...lines]);
   process.stderr.write(`wrote the session cost section of ${DOC}\n`);
 }

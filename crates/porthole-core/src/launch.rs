@@ -43,8 +43,8 @@ use crate::discovery::{Discovery, ProcessTableError, Session, SessionKind, Sessi
 use crate::error::{Coded, ErrorCode};
 
 /// What one agent-browser session costs here, in MB, with a margin: the daemon and its
-/// Chromium on the demo page summed 1108 MB of RSS over 11 processes (docs/BENCHMARKS.md,
-/// "What a session costs"), and a quarter more for a heavier page.
+/// Chromium on the demo page summed 1109 MB of RSS over 11 processes (docs/BENCHMARKS.md,
+/// "What a browser session costs"; 436 MB of PSS), and a quarter more for a heavier page.
 pub const SESSION_NEED_MB: u64 = 1400;
 
 /// Overrides the memory a new session needs, in MB (the tests set it far above what is
