@@ -13,9 +13,11 @@ const WARM_UP_MS = 30_000;
 const MEASURE_MS = 120_000;
 const SAMPLE_MS = 5_000;
 /**
- * The steepest slope the web process may show, MB per minute. With the fix, two-minute
- * slopes measured here stay within ±2 (docs/BENCHMARKS.md, "Memory over a working day");
- * the leak it guards against ran at 9 to 13.
+ * The steepest slope the web process may show, MB per minute. With the fixes, two-minute
+ * slopes measured here stay within ±2 (docs/BENCHMARKS.md, "Memory over a working day";
+ * −0.56 with the `frame-ready` event); the decode leak it guards against ran at 9 to 13.
+ * A few hundred bytes per frame is below what two minutes can see: `make soak` and
+ * src-tauri/examples/webview_memory.rs measure that (docs/ARCHITECTURE.md).
  */
 const MAX_SLOPE = 4;
 

@@ -10,7 +10,7 @@ import type { Report } from "./generated/Report";
 import type { Session } from "./generated/Session";
 import type { ErrorCode } from "./generated/ErrorCode";
 import type { UiError } from "./generated/UiError";
-import { ATTACH_STATE, DETACHED, FRAME, NEW_BROWSER, PAGE_INFO, SESSIONS_CHANGED, WORKSPACE_CHANGED } from "./generated/events";
+import { ATTACH_STATE, DETACHED, FRAME, FRAME_READY, NEW_BROWSER, PAGE_INFO, SESSIONS_CHANGED, WORKSPACE_CHANGED } from "./generated/events";
 
 export type { AppInfo, AttachEvent, ErrorCode, FrameEvent, PageInfo, Report, UiError };
 
@@ -24,6 +24,7 @@ export {
   detach,
   attachment as currentAttachment,
   framePainted,
+  frameShown,
   navigate,
   openExternal,
   saveScreenshot,
@@ -52,6 +53,7 @@ function on<T>(name: string, handler: (payload: T) => void): Promise<UnlistenFn>
 export const onSessionsChanged = (h: (r: Report) => void) => on(SESSIONS_CHANGED, h);
 export const onAttachState = (h: (e: AttachEvent) => void) => on(ATTACH_STATE, h);
 export const onFrame = (h: (f: FrameEvent) => void) => on(FRAME, h);
+export const onFrameReady = (h: () => void) => on<null>(FRAME_READY, () => h());
 export const onPageInfo = (h: (p: PageInfo) => void) => on(PAGE_INFO, h);
 export const onWorkspaceChanged = (h: (info: AppInfo) => void) => on(WORKSPACE_CHANGED, h);
 export const onDetached = (h: () => void) => on<null>(DETACHED, () => h());

@@ -23,7 +23,7 @@ use porthole_core::stream::attachment::{Attachment, FrameSize};
 use porthole_core::stream::protocol::Input;
 
 use crate::shell::error::ShellError;
-use crate::shell::notify::{self, AppInfo, AttachEvent};
+use crate::shell::notify::{self, AppInfo, AttachEvent, FrameEvent};
 use crate::shell::state::AppState;
 use crate::shell::{browsers, clipboard, window, workspaces};
 
@@ -95,6 +95,17 @@ pub fn frame_painted(state: State<'_, AppState>, seq: u64) {
     if let Some(a) = state.attachment() {
         a.ack(seq);
     }
+}
+
+/// The window drew the frame the `frame:` scheme served last: acks it, and says which
+/// frame it was (its seq, size and capture time), or nothing when none was served.
+#[tauri::command]
+pub fn frame_shown(state: State<'_, AppState>) -> Option<FrameEvent> {
+    let frame = state.take_served()?;
+    if let Some(a) = state.attachment() {
+        a.ack(frame.seq);
+    }
+    Some(FrameEvent::of(&frame, false))
 }
 
 /// The panel shows frames at most this many device pixels (`null`: none shown). A
@@ -309,6 +320,7 @@ ipc_primitive! {
 ipc_generated!(
     AppInfo,
     Opened,
+    FrameEvent,
     Report,
     AttachEvent,
     Input,
@@ -361,6 +373,7 @@ surface! {
     detach() -> ();
     attachment() -> Option<AttachEvent>;
     frame_painted(seq: u64) -> ();
+    frame_shown() -> Option<FrameEvent>;
     set_frame_size(size: Option<FrameSize>) -> ();
     frame_channel(channel: Channel<InvokeResponseBody>) -> ();
     send_input(input: Input) -> ();

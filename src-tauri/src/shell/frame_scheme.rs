@@ -1,10 +1,12 @@
-//! The `frame:` URI scheme: the window fetches the newest frame's JPEG from it.
+//! The `frame:` URI scheme: the window loads the newest frame's JPEG from it.
 //!
-//! With [`crate::args::Transport::Scheme`] the `frame` event carries no bytes; the window
-//! fetches `frame://localhost/SEQ` (`http://frame.localhost/SEQ` on Windows) and gets
-//! the newest frame as `image/jpeg`, its seq in the `x-frame-seq` header. The newest,
-//! not necessarily SEQ: with ack pacing they are the same, and when they are not the
-//! newer frame is the one worth painting.
+//! With [`crate::args::Transport::Scheme`] a new frame is signalled by the
+//! `frame-ready` event, which carries nothing (see [`crate::shell::notify`] for why);
+//! the window's `<img>` loads `frame://localhost/a` or `/b`, in turn
+//! (`http://frame.localhost/…` on Windows), and gets the newest frame as `image/jpeg`,
+//! its seq in the `x-frame-seq` header. Two paths, not one per frame: WebKit keeps a
+//! little memory for every image URL it has loaded. The frame served is noted in the
+//! state; the window's `frame_shown` acks it once drawn and learns its metadata.
 
 use tauri::http::{header, Request, Response, StatusCode};
 use tauri::{AppHandle, Manager, Runtime, UriSchemeContext, UriSchemeResponder};
@@ -25,6 +27,9 @@ pub fn handle<R: Runtime>(
         .try_state::<AppState>()
         .and_then(|state| state.attachment())
         .and_then(|attachment| attachment.frames().borrow().clone());
+    if let (Some(state), Some(frame)) = (app.try_state::<AppState>(), &newest) {
+        state.note_served(frame.clone());
+    }
     let response = match newest.map(|frame| (frame.seq, frame.jpeg())) {
         Some((seq, Ok(jpeg))) => Response::builder()
             .header(header::CONTENT_TYPE, "image/jpeg")

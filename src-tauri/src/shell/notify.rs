@@ -9,12 +9,18 @@
 //! Event names are defined once, here; `ui/src/generated/events.ts` is written from
 //! [`EVENTS`] by the bindings test, so the TypeScript side cannot drift.
 //!
-//! Each frame is signalled by a `frame` event. Its JPEG travels the way
-//! [`Transport`] says: inside the event as the daemon's base64, as raw bytes over the
-//! window's `Channel` (an 8-byte little-endian seq, then the JPEG), or fetched by the
-//! window from the `frame:` URI scheme (see [`crate::shell::frame_scheme`]). The window acks
-//! each frame with the `frame_painted` command once it is on screen, and only then does
-//! the daemon send the next one (see [`porthole_core::stream::attachment`]).
+//! Each frame is signalled by an event, and its JPEG travels the way [`Transport`] says.
+//! With `scheme` (the default) the event is `frame-ready`, with no payload: the window
+//! loads the newest frame from the `frame:` URI scheme (see
+//! [`crate::shell::frame_scheme`]) and, once it is drawn, calls `frame_shown`, which acks
+//! it and answers its metadata. The event carries nothing because Tauri delivers an event
+//! by evaluating a script that holds its payload, and WebKitGTK keeps about a kilobyte for
+//! every distinct script: one event text per frame grew the web process without end
+//! (docs/ARCHITECTURE.md, "Memory: the window's web process"). With `event` and `channel`
+//! the `frame` event carries the seq and metadata (and with `event` the base64 JPEG; with
+//! `channel` the bytes go over the window's `Channel`, an 8-byte little-endian seq first),
+//! and the window acks with `frame_painted(seq)`. Only after the ack does the daemon send
+//! the next frame (see [`porthole_core::stream::attachment`]).
 
 use porthole_core::desktop::autostart::Autostart;
 use std::sync::{Arc, Weak};
@@ -37,8 +43,10 @@ use porthole_core::stream::protocol::FrameMetadata;
 pub const SESSIONS_CHANGED: &str = "sessions-changed";
 /// Payload: [`AttachEvent`]. Sent when the attachment on screen changes state.
 pub const ATTACH_STATE: &str = "attach-state";
-/// Payload: [`FrameEvent`]. A new frame to paint.
+/// Payload: [`FrameEvent`]. A new frame to paint (the `event` and `channel` transports).
 pub const FRAME: &str = "frame";
+/// No payload. A new frame waits at the `frame:` scheme (the `scheme` transport).
+pub const FRAME_READY: &str = "frame-ready";
 /// Payload: [`porthole_core::stream::attachment::PageInfo`]. The page's title, URL and tabs changed.
 pub const PAGE_INFO: &str = "page-info";
 /// No payload. The panel's attachment was ended by the app (Detach, another workspace).
@@ -55,6 +63,7 @@ pub const EVENTS: &[(&str, &str)] = &[
     ("SESSIONS_CHANGED", SESSIONS_CHANGED),
     ("ATTACH_STATE", ATTACH_STATE),
     ("FRAME", FRAME),
+    ("FRAME_READY", FRAME_READY),
     ("PAGE_INFO", PAGE_INFO),
     ("WORKSPACE_CHANGED", WORKSPACE_CHANGED),
     ("DETACHED", DETACHED),
@@ -94,6 +103,18 @@ pub struct FrameEvent {
     pub metadata: FrameMetadata,
     /// When Porthole received it, epoch milliseconds.
     pub received_at_ms: f64,
+}
+
+impl FrameEvent {
+    /// The event for `frame`, with its JPEG when `with_jpeg`.
+    pub fn of(frame: &Frame, with_jpeg: bool) -> Self {
+        Self {
+            seq: frame.seq,
+            jpeg: with_jpeg.then(|| frame.jpeg_base64.clone()),
+            metadata: frame.metadata,
+            received_at_ms: frame.received_at_ms,
+        }
+    }
 }
 
 /// What the window shows about the app itself.
@@ -273,12 +294,13 @@ fn follow(app: &AppHandle, attachment: &Arc<Attachment>) {
 /// Signals one frame to the window and sends its bytes the configured way.
 pub fn send_frame(app: &AppHandle, frame: &Frame) {
     let state = app.state::<AppState>();
-    let event = FrameEvent {
-        seq: frame.seq,
-        jpeg: (state.transport == Transport::Event).then(|| frame.jpeg_base64.clone()),
-        metadata: frame.metadata,
-        received_at_ms: frame.received_at_ms,
-    };
+    if state.transport == Transport::Scheme {
+        // The same event text for every frame: WebKitGTK keeps about a kilobyte for
+        // every distinct script the app evaluates in the page, and an event is one.
+        emit(app, FRAME_READY, ());
+        return;
+    }
+    let event = FrameEvent::of(frame, state.transport == Transport::Event);
     if state.transport == Transport::Channel {
         let Some(channel) = state.frame_channel() else {
             return;

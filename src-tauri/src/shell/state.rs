@@ -20,6 +20,7 @@ use porthole_core::discovery::watch::{DiscoveryWatch, WatchOptions};
 use porthole_core::discovery::{self, Discovery, Gone, ProcessTableError, Report, Session};
 use porthole_core::error::{Coded, UiError};
 use porthole_core::stream::attachment::{AttachOptions, Attachment, FrameSize};
+use porthole_core::stream::frames::Frame;
 use porthole_core::sync::lock;
 
 /// What a change to the shared state means for the window and the tray.
@@ -44,6 +45,8 @@ pub struct AppState {
     screen: Mutex<Screen>,
     /// The window's frame channel, with [`Transport::Channel`].
     frame_channel: Mutex<Option<Channel<InvokeResponseBody>>>,
+    /// The frame the `frame:` scheme served last: what the window says it drew.
+    served: Mutex<Option<Arc<Frame>>>,
     /// What is remembered between runs; `None` without a config folder.
     settings: Option<SettingsStore>,
     /// How many browsers the person is starting ("New browser…"): auto-attach waits
@@ -91,6 +94,7 @@ impl AppState {
             discovery: watch,
             screen: Mutex::new(Screen::default()),
             frame_channel: Mutex::new(None),
+            served: Mutex::new(None),
             settings,
             starting: Default::default(),
         })
@@ -189,6 +193,16 @@ impl AppState {
     /// Where frame bytes go with [`Transport::Channel`]; a reloaded window replaces it.
     pub fn set_frame_channel(&self, channel: Channel<InvokeResponseBody>) {
         *lock(&self.frame_channel) = Some(channel);
+    }
+
+    /// Notes the frame the `frame:` scheme is serving.
+    pub fn note_served(&self, frame: Arc<Frame>) {
+        *lock(&self.served) = Some(frame);
+    }
+
+    /// The frame the `frame:` scheme served last, taken: the window drew it.
+    pub fn take_served(&self) -> Option<Arc<Frame>> {
+        lock(&self.served).take()
     }
 
     pub fn frame_channel(&self) -> Option<Channel<InvokeResponseBody>> {

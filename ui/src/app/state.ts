@@ -11,11 +11,13 @@ import {
   currentAttachment,
   errorMessage,
   framePainted,
+  frameShown,
   setFrameSize,
   listSessions,
   onAttachState,
   onDetached,
   onFrame,
+  onFrameReady,
   onPageInfo,
   onSessionsChanged,
   onWorkspaceChanged,
@@ -71,6 +73,14 @@ export function framePainter(state: AppState, screen: HTMLCanvasElement, transpo
       if (state.live) screen.hidden = false;
     },
     (size) => setFrameSize(size).catch(() => undefined),
+    () =>
+      frameShown().then(
+        (shown) => {
+          if (state.live) screen.hidden = false;
+          return shown;
+        },
+        () => null,
+      ),
   );
 }
 
@@ -124,6 +134,7 @@ export async function follow(state: AppState, views: StateViews, info: AppInfo):
   await onAttachState(showAttach);
   await onPageInfo(showPage);
   await onFrame((frame) => painter.push(frame));
+  await onFrameReady(() => painter.push(null));
   window.setInterval(() => {
     if (state.live) {
       const { fps, latencyMs } = painter.stats();

@@ -3,6 +3,7 @@
 import { invoke, type Channel } from "@tauri-apps/api/core";
 import type { AppInfo } from "./AppInfo";
 import type { AttachEvent } from "./AttachEvent";
+import type { FrameEvent } from "./FrameEvent";
 import type { FrameSize } from "./FrameSize";
 import type { ImageFormat } from "./ImageFormat";
 import type { Input } from "./Input";
@@ -21,6 +22,7 @@ export const COMMANDS = [
   "detach",
   "attachment",
   "frame_painted",
+  "frame_shown",
   "set_frame_size",
   "frame_channel",
   "send_input",
@@ -54,6 +56,8 @@ export const detach = () => invoke<void>("detach");
 export const attachment = () => invoke<AttachEvent | null>("attachment");
 
 export const framePainted = (seq: number) => invoke<void>("frame_painted", { seq });
+
+export const frameShown = () => invoke<FrameEvent | null>("frame_shown");
 
 export const setFrameSize = (size: FrameSize | null) => invoke<void>("set_frame_size", { size });
 

@@ -1,6 +1,8 @@
 // Paints frames on the canvas, newest first: a frame that arrives while another is
-// decoding replaces the waiting one, so nothing queues. Each frame is acked (through
-// `onPainted`) once it is on the canvas, which lets the daemon send the next one.
+// decoding replaces the waiting one, so nothing queues. Each frame is acked once it is on
+// the canvas, which lets the daemon send the next one: a frame event's through
+// `onPainted(seq)`; the `frame:` scheme's newest frame (pushed as null) through
+// `onShown()`, which answers which frame that was.
 import type { FrameEvent } from "../generated/FrameEvent";
 import { fitFrame } from "./fit";
 import type { FrameGeometry } from "./input";
@@ -12,7 +14,8 @@ export interface PaintStats {
 }
 
 export class Painter {
-  private waiting: FrameEvent | null = null;
+  /** The frame to paint next: an event's, or (`frame: null`) the scheme's newest. */
+  private waiting: { frame: FrameEvent | null } | null = null;
   private busy = false;
   private paintTimes: number[] = [];
   private lastLatency: number | null = null;
@@ -30,6 +33,7 @@ export class Painter {
     private readonly load: Loader,
     private readonly onPainted: (seq: number) => void,
     private readonly onPanelSize: (size: { width: number; height: number }) => void = () => {},
+    private readonly onShown: () => Promise<FrameEvent | null> = async () => null,
   ) {
     new ResizeObserver(() => {
       this.layout();
@@ -48,8 +52,9 @@ export class Painter {
     this.onPanelSize(size);
   }
 
-  push(frame: FrameEvent): void {
-    this.waiting = frame;
+  /** Paints `frame`, or with null the newest frame the `frame:` scheme holds. */
+  push(frame: FrameEvent | null): void {
+    this.waiting = { frame };
     if (!this.busy) void this.drain();
   }
 
@@ -78,27 +83,39 @@ export class Painter {
   private async drain(): Promise<void> {
     this.busy = true;
     while (this.waiting) {
-      const frame = this.waiting;
+      const { frame } = this.waiting;
       this.waiting = null;
       let image: Decoded | null;
       try {
         image = await this.load(frame);
       } catch {
         // A frame that does not load or decode is skipped; ack it so the stream goes on.
-        this.onPainted(frame.seq);
+        if (frame) this.onPainted(frame.seq);
+        else void this.onShown();
         continue;
       }
       // A newer frame took its place before its bytes came; that one will be acked.
       if (!image) continue;
       this.paint(image);
-      this.deviceWidth = frame.metadata.deviceWidth;
       image.close();
-      const captured = frame.metadata.timestamp;
-      this.lastLatency = captured ? Math.max(0, Date.now() - captured) : null;
       this.paintTimes.push(performance.now());
-      this.onPainted(frame.seq);
+      if (frame) {
+        this.painted(frame);
+        this.onPainted(frame.seq);
+      } else {
+        void this.onShown().then((shown) => {
+          if (shown) this.painted(shown);
+        });
+      }
     }
     this.busy = false;
+  }
+
+  /** What a painted frame says about the page: its width, and how late it came. */
+  private painted(frame: FrameEvent): void {
+    this.deviceWidth = frame.metadata.deviceWidth;
+    const captured = frame.metadata.timestamp;
+    this.lastLatency = captured ? Math.max(0, Date.now() - captured) : null;
   }
 
   private paint({ image, width, height }: Decoded): void {

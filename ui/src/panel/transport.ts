@@ -1,6 +1,8 @@
-// Turns a `frame` event into a decoded image, fetching the JPEG the way the app sends
-// it (see `Transport` in src-tauri/src/args.rs): from the `frame:` URI scheme, inside the
-// event (base64), or over a Tauri Channel (raw bytes, an 8-byte little-endian seq first).
+// Turns a new frame into a decoded image, fetching the JPEG the way the app sends it
+// (see `Transport` in src-tauri/src/args.rs): from the `frame:` URI scheme (signalled by
+// `frame-ready`, which carries nothing: the frame's metadata comes back when the window
+// says it drew it), inside the `frame` event (base64), or over a Tauri Channel (raw
+// bytes, an 8-byte little-endian seq first).
 //
 // Every path decodes into one reused <img> element. WebKitGTK's createImageBitmap keeps
 // memory for each Blob it decodes even after close() (measured: about 12 MB a minute at
@@ -19,8 +21,11 @@ export interface Decoded {
   close(): void;
 }
 
-/** Fetches and decodes the JPEG of a frame event; null when a newer frame replaced it. */
-export type Loader = (frame: FrameEvent) => Promise<Decoded | null>;
+/**
+ * Fetches and decodes the JPEG of a frame event (null: the newest frame at the `frame:`
+ * scheme); null when a newer frame replaced it.
+ */
+export type Loader = (frame: FrameEvent | null) => Promise<Decoded | null>;
 
 /** What the loader needs of an image element (a real HTMLImageElement in the window). */
 export type FrameImage = Pick<HTMLImageElement, "src" | "crossOrigin" | "decode" | "naturalWidth" | "naturalHeight"> &
@@ -41,9 +46,15 @@ async function decodeInto(image: FrameImage, src: string, release = () => {}): P
   return { image, width: image.naturalWidth, height: image.naturalHeight, close: release };
 }
 
-/** Where the `frame:` scheme answers: `frame://localhost` on Linux and macOS, `http://frame.localhost` on Windows. */
-export function schemeUrl(seq: number, windows = navigator.userAgent.includes("Windows")): string {
-  return windows ? `http://frame.localhost/${seq}` : `frame://localhost/${seq}`;
+/**
+ * Where the `frame:` scheme answers (`frame://localhost` on Linux and macOS,
+ * `http://frame.localhost` on Windows), at one of two paths taken in turn: a new path
+ * makes the image load again, and WebKit keeps a little memory for every image URL it
+ * has seen, so there are two, not one per frame.
+ */
+export function schemeUrl(turn: number, windows = navigator.userAgent.includes("Windows")): string {
+  const path = turn % 2 === 0 ? "a" : "b";
+  return windows ? `http://frame.localhost/${path}` : `frame://localhost/${path}`;
 }
 
 /** Splits a channel message into its seq and its JPEG. */
@@ -67,10 +78,12 @@ export function loaderFor(
   image.crossOrigin = "anonymous";
   switch (transport) {
     case "event":
-      return (frame) => decodeInto(image, `data:image/jpeg;base64,${frame.jpeg ?? ""}`);
-    case "scheme":
+      return async (frame) => (frame ? decodeInto(image, `data:image/jpeg;base64,${frame.jpeg ?? ""}`) : null);
+    case "scheme": {
       // The element loads the newest frame straight from the scheme: no fetch, no Blob.
-      return (frame) => decodeInto(image, schemeUrl(frame.seq));
+      let turn = 0;
+      return () => decodeInto(image, schemeUrl(turn++));
+    }
     case "channel": {
       // The bytes and the event travel separately; whichever comes second completes
       // the pair. Only the newest of each is kept.
@@ -89,6 +102,7 @@ export function loaderFor(
       };
       void register(channel);
       return async (frame) => {
+        if (!frame) return null;
         let jpeg: Uint8Array | null;
         if (bytes && bytes.seq >= frame.seq) {
           jpeg = bytes.jpeg;
