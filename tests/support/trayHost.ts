@@ -93,8 +93,21 @@ export class TrayHost {
     return (await this.ask("menu", "menu")).menu as MenuEntry[];
   }
 
+  /**
+   * Clicks the item labelled `label`. The app redraws its menu on every change, and a
+   * redraw between the host's read and its click makes the item's id stale: the click
+   * is then made again on the new menu, a few times.
+   */
   async click(label: string): Promise<void> {
-    await this.ask(`click ${label}`, "clicked");
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.ask(`click ${label}`, "clicked");
+        return;
+      } catch (error) {
+        if (attempt >= 5 || !String(error).includes("does not refer to a menu item")) throw error;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
   }
 
   /** Waits for a notification that `match` accepts, among those shown so far and after. */
