@@ -17,9 +17,8 @@ const entry = (menu: MenuEntry[], name: string) => menu.find((e) => e.label.star
 const attachedName = (menu: MenuEntry[]) => menu.find((e) => e.checked === true)?.label.split(" — ")[0] ?? null;
 const panelSession = () => waitForText(app.driver, "panel-session", () => true);
 
-/** Clicks the entry `pick` finds in the menu, reading the menu again if it was redrawn
- * between the read and the click (its labels carry live statuses, and every discovery
- * change redraws it). */
+/** Clicks the entry `pick` finds in the menu, reading the menu again when the label was
+ * gone by the time of the click (a session's label carries its live status). */
 async function clickWhere(pick: (menu: MenuEntry[]) => string | undefined, what: string): Promise<void> {
   let last: unknown = null;
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -35,7 +34,6 @@ async function clickWhere(pick: (menu: MenuEntry[]) => string | undefined, what:
 }
 
 const clickSession = (name: string) => clickWhere((menu) => entry(menu, name)?.label, `entry for ${name}`);
-const clickAction = (label: string) => clickWhere((menu) => menu.find((e) => e.label === label)?.label, label);
 
 beforeAll(async () => {
   tray = await TrayHost.start();
@@ -76,7 +74,7 @@ describe("the tray", () => {
   });
 
   it("empties the panel on Detach", async () => {
-    await clickAction("Detach");
+    await tray.click("Detach");
     await waitForText(app.driver, "panel-badge", (t) => t === "No session");
     const menu = await tray.menuWhere((m) => attachedName(m) === null);
     expect(menu.find((e) => e.label === "Detach")?.enabled, "nothing left to detach").toBe(false);
@@ -85,10 +83,10 @@ describe("the tray", () => {
   it("hides the window to the tray with nothing streaming, and shows it again attached", async () => {
     await clickSession("tray-here");
     await waitForText(app.driver, "panel-badge", (t) => t === "Live", 30_000);
-    await clickAction("Show/Hide Porthole");
+    await tray.click("Show/Hide Porthole");
     const hidden = await tray.menuWhere((m) => attachedName(m) === null);
     expect(attachedName(hidden), "nothing streams while the window is hidden").toBeNull();
-    await clickAction("Show/Hide Porthole");
+    await tray.click("Show/Hide Porthole");
     await tray.menuWhere((m) => attachedName(m) === "tray-here");
     await waitForText(app.driver, "panel-badge", (t) => t === "Live", 30_000);
     expect(await panelSession()).toBe("tray-here");
@@ -107,7 +105,7 @@ describe("the close button and notifications", () => {
     const hidden = await tray.menuWhere((m) => attachedName(m) === null);
     expect(attachedName(hidden), "nothing streams once the window is closed to the tray").toBeNull();
     expect(hidden.some((e) => e.label === "Show/Hide Porthole"), "Porthole is still running, in the tray").toBe(true);
-    await clickAction("Show/Hide Porthole");
+    await tray.click("Show/Hide Porthole");
     await app.driver.wait(visible, 10_000, "Show did not bring the window back");
     await waitForText(app.driver, "panel-session", (t) => t === "tray-here");
     await waitForText(app.driver, "panel-badge", (t) => t === "Live", 30_000);
@@ -142,17 +140,17 @@ describe("the close button and notifications", () => {
     await tray.menuWhere((m) => !!entry(m, "tray-quiet"));
     await new Promise((r) => setTimeout(r, 2_000));
     expect(tray.notices.slice(before).map((n) => n.body), "no notification with the setting off").toEqual([]);
-    await clickAction("Show/Hide Porthole");
+    await tray.click("Show/Hide Porthole");
     await app.driver.wait(visible, 10_000, "Show did not bring the window back");
   });
 });
 
 describe("New browser… in the tray", () => {
   it("brings the window with its New browser… form open", async () => {
-    await clickAction("Show/Hide Porthole");
+    await tray.click("Show/Hide Porthole");
     const visible = () => app.driver.executeScript<boolean>("return document.visibilityState === 'visible'");
     await app.driver.wait(async () => !(await visible()), 10_000, "the window did not hide");
-    await clickAction("New browser…");
+    await tray.click("New browser…");
     await app.driver.wait(visible, 10_000, "New browser… did not bring the window");
     const form = app.driver.findElement(byTestId("new-browser"));
     await app.driver.wait(async () => (await form.getAttribute("open")) !== null, 10_000, "the form did not open");
@@ -182,7 +180,7 @@ describe("start at login", () => {
     await tray.menuWhere((m) => !!entry(m, "tray-here"));
     await app.driver.wait(async () => !(await visible()), 10_000, "the window did not start hidden");
     expect(attachedName(await tray.menu()), "nothing streams while it is hidden").toBeNull();
-    await clickAction("Show/Hide Porthole");
+    await tray.click("Show/Hide Porthole");
     await app.driver.wait(visible, 10_000, "Show did not bring the window");
     await waitForText(app.driver, "panel-badge", (t) => t === "Live", 30_000);
   });

@@ -16,3 +16,16 @@ pub fn porthole(sb: &support::Sandbox, args: &[&str]) -> std::process::Command {
     cmd.args(args);
     cmd
 }
+
+/// Runs `cmd` and parses what it prints as JSON, failing with its output when it is not.
+pub fn run_json(mut cmd: std::process::Command) -> (std::process::Output, serde_json::Value) {
+    let out = cmd.output().expect("run porthole");
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "porthole prints JSON ({e}): {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out, json)
+}

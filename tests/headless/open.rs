@@ -6,8 +6,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::porthole;
 use crate::support::{chromium_program, cli_path, page, Sandbox};
+use crate::{porthole, run_json};
 
 /// `porthole open ARGS --json` in `ws`, with the sandbox's agent-browser environment.
 fn open(sb: &Sandbox, ws: &Path, args: &[&str], extra_env: &[(&str, &str)]) -> (Output, Value) {
@@ -21,15 +21,7 @@ fn open(sb: &Sandbox, ws: &Path, args: &[&str], extra_env: &[(&str, &str)]) -> (
             "--disable-background-networking,--disable-component-update,--disable-sync",
         )
         .envs(extra_env.iter().copied());
-    let out = cmd.output().expect("run porthole open");
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "porthole open prints JSON ({e}): {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out, json)
+    run_json(cmd)
 }
 
 /// The agent's CLI, run in the workspace with no `--session`, as an agent runs it.

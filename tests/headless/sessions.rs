@@ -5,19 +5,11 @@ use std::process::Output;
 
 use serde_json::Value;
 
-use crate::porthole;
 use crate::support::Sandbox;
+use crate::{porthole, run_json};
 
 fn porthole_json(sb: &Sandbox, args: &[&str]) -> (Output, Value) {
-    let out = porthole(sb, args).output().expect("run porthole");
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "porthole {args:?} prints JSON ({e}): {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out, json)
+    run_json(porthole(sb, args))
 }
 
 /// `porthole sessions --workspace WS --ensure NAME --json`.

@@ -6,7 +6,7 @@ import type { AttachEvent } from "../generated/AttachEvent";
 import type { AttachState } from "../generated/AttachState";
 import type { PageInfo } from "../generated/PageInfo";
 import type { ErrorCode } from "../generated/ErrorCode";
-import { canAttach, type Report } from "../ipc";
+import { canAttach, errorMessage, type Report } from "../ipc";
 
 export interface PanelElements {
   session: HTMLElement;
@@ -88,7 +88,7 @@ function teach(command: string, copy: (text: string) => Promise<void>, newBrowse
       },
       (error: unknown) => {
         button.textContent = "Cannot copy";
-        button.title = String((error as { message?: string })?.message ?? error);
+        button.title = errorMessage(error);
       },
     );
   });

@@ -60,25 +60,12 @@ mod tests {
     use std::path::{Path, PathBuf};
 
     use super::*;
-    use crate::discovery::SessionKind;
+    use crate::discovery::sample_session;
 
     fn session(name: &str, pid: u32, status: SessionStatus) -> Session {
         Session {
-            id: format!("/run/agent-browser/{name}"),
-            kind: SessionKind::AgentBrowser,
-            name: name.into(),
-            namespace: None,
-            socket_dir: PathBuf::from("/run/agent-browser"),
-            pid: Some(pid),
-            cwd: Some(PathBuf::from("/ws")),
             status,
-            stream_port: Some(40000),
-            cdp_port: None,
-            cdp_host: None,
-            version: Some("0.41.2".into()),
-            executable: None,
-            started_at: Some(u64::from(pid)),
-            problem: None,
+            ..sample_session(name, pid)
         }
     }
 

@@ -65,28 +65,15 @@ pub fn decide<'a>(
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
 
     use super::*;
-    use crate::discovery::{SessionKind, SessionStatus};
+    use crate::discovery::{sample_session, SessionStatus};
 
     fn session(name: &str, pid: u32, started_at: u64) -> Session {
         Session {
-            id: format!("/run/agent-browser/{name}"),
-            kind: SessionKind::AgentBrowser,
-            name: name.into(),
-            namespace: None,
-            socket_dir: PathBuf::from("/run/agent-browser"),
-            pid: Some(pid),
-            cwd: Some(PathBuf::from("/ws")),
-            status: SessionStatus::Attachable,
-            stream_port: Some(40000),
-            cdp_port: None,
-            cdp_host: None,
-            version: Some("0.41.2".into()),
-            executable: None,
             started_at: Some(started_at),
-            problem: None,
+            ..sample_session(name, pid)
         }
     }
 

@@ -456,6 +456,29 @@ pub fn classify(files: SessionFiles, process: Option<&ProcessInfo>) -> Session {
     }
 }
 
+/// A live agent-browser session in `/ws`, streaming, for the desktop modules' tests:
+/// change what a test is about with struct update syntax.
+#[cfg(test)]
+pub(crate) fn sample_session(name: &str, pid: u32) -> Session {
+    Session {
+        id: format!("/run/agent-browser/{name}"),
+        kind: SessionKind::AgentBrowser,
+        name: name.into(),
+        namespace: None,
+        socket_dir: PathBuf::from("/run/agent-browser"),
+        pid: Some(pid),
+        cwd: Some(PathBuf::from("/ws")),
+        status: SessionStatus::Attachable,
+        stream_port: Some(40000),
+        cdp_port: None,
+        cdp_host: None,
+        version: Some("0.41.2".into()),
+        executable: None,
+        started_at: Some(u64::from(pid)),
+        problem: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
