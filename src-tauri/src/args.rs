@@ -5,6 +5,8 @@
 //! porthole connect PORT|HOST:PORT|WS_URL      show a browser with DevTools open
 //! porthole sessions [--workspace DIR] [--json] [--ensure NAME]
 //! porthole watch    [--workspace DIR] [--session NAME] [--seconds S | --frames N] [--json]
+//! porthole open     [--workspace DIR] [--session NAME] [URL] [--json] [--force]
+//! porthole timeline [--workspace DIR] [--session NAME] [--json | --html FILE]
 //! ```
 
 use std::path::PathBuf;
@@ -92,6 +94,25 @@ pub enum Command {
     /// Start the browser the agent will use in a workspace (an agent-browser session),
     /// open URL in it, and print the session once it is live.
     Open(OpenArgs),
+    /// Print what the window recorded of a session: the agent's commands, console
+    /// messages, page errors, navigations and tabs, oldest first.
+    Timeline(TimelineArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    /// The workspace the session's daemon runs in (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+    /// The session (default: $AGENT_BROWSER_SESSION, else "default", as the agent's CLI).
+    #[arg(long, value_name = "NAME")]
+    pub session: Option<String>,
+    /// Print the entries as JSON.
+    #[arg(long, conflicts_with = "html")]
+    pub json: bool,
+    /// Write the timeline as one self-contained HTML page, for a bug report.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -198,6 +198,8 @@ fn bindings_are_written_from_the_rust_definitions() {
         binding::<porthole_core::error::ErrorCode>(),
         binding::<porthole_core::stream::attachment::AttachState>(),
         binding::<porthole_core::stream::attachment::PageInfo>(),
+        binding::<porthole_core::timeline::Entry>(),
+        binding::<porthole_core::timeline::EntryKind>(),
         binding::<porthole_core::stream::activity::AgentCommand>(),
         binding::<porthole_core::stream::activity::Outcome>(),
     ];

@@ -11,6 +11,9 @@
 //! [`porthole_core::launch::open`], as "New browser…" in the window does, and prints the
 //! session once it is live. Errors are printed as `{code, message, retryable}` with
 //! `--json`, as a sentence otherwise, and exit non-zero.
+//!
+//! `porthole timeline` prints what the window recorded of a session
+//! ([`porthole_core::timeline`]), or writes it as an HTML page; it starts nothing.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,7 +22,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::args::{OpenArgs, SessionsArgs, WatchArgs};
+use crate::args::{OpenArgs, SessionsArgs, TimelineArgs, WatchArgs};
 use porthole_core::agent_browser::cli::AgentBrowserCli;
 use porthole_core::desktop::auto_attach::{self, Hold};
 use porthole_core::desktop::settings::SettingsStore;
@@ -31,6 +34,7 @@ use porthole_core::resources::{Usage, UsageSummary};
 use porthole_core::stream::attachment::{AckMode, AttachOptions, AttachState, Attachment};
 use porthole_core::stream::ensure::ensure_stream;
 use porthole_core::stream::frames::FrameSummary;
+use porthole_core::timeline::{report, store::TimelineDir};
 
 /// Exit code of a command that ran and failed.
 const EXIT_FAILED: u8 = 1;
@@ -351,6 +355,73 @@ pub async fn open(args: OpenArgs) -> ExitCode {
         }
         Err(error) => fail(args.json, &error.to_ui()),
     }
+}
+
+/// `porthole timeline`: the recorded entries, oldest first, as JSON, a table, or a page.
+pub fn timeline(args: TimelineArgs) -> ExitCode {
+    let workspace = porthole_core::discovery::resolve(&workspace_or_cwd(args.workspace.as_deref()));
+    let session = args
+        .session
+        .or_else(|| {
+            std::env::var("AGENT_BROWSER_SESSION")
+                .ok()
+                .filter(|s| !s.is_empty())
+        })
+        .unwrap_or_else(|| "default".into());
+    let Some(dir) = TimelineDir::default_dir() else {
+        let error = UiError {
+            code: ErrorCode::NotRecorded,
+            message: "There is no data folder, so nothing was recorded.".into(),
+            retryable: false,
+        };
+        return fail(args.json, &error);
+    };
+    let timeline = match dir.read(&workspace, &session) {
+        Ok(t) => t,
+        Err(e) => return fail(args.json, &e.to_ui()),
+    };
+    if timeline.unreadable > 0 {
+        eprintln!(
+            "porthole: {} line(s) of the timeline could not be read and were skipped",
+            timeline.unreadable
+        );
+    }
+    if let Some(out) = args.html {
+        let page = report::html(&session, &workspace, &timeline.entries);
+        if let Err(e) = std::fs::write(&out, page) {
+            let error = UiError {
+                code: ErrorCode::WriteFailed,
+                message: format!("Cannot write {}: {e}", out.display()),
+                retryable: false,
+            };
+            return fail(false, &error);
+        }
+        eprintln!(
+            "porthole: wrote {} entries to {}",
+            timeline.entries.len(),
+            out.display()
+        );
+    } else if args.json {
+        print_json(&timeline.entries);
+    } else {
+        let mut out = std::io::stdout().lock();
+        for e in &timeline.entries {
+            let ok = match e.ok {
+                Some(true) => "ok",
+                Some(false) => "FAILED",
+                None => "…",
+            };
+            let _ = writeln!(
+                out,
+                "{}  {:<10} {:<6} {}",
+                report::local_time(e.at, false),
+                e.kind.as_str(),
+                ok,
+                e.text
+            );
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn workspace_or_cwd(dir: Option<&Path>) -> PathBuf {

@@ -43,6 +43,7 @@ pub fn run_headless(command: Command) -> ExitCode {
             Command::Sessions(args) => headless::sessions(args).await,
             Command::Watch(args) => headless::watch(args).await,
             Command::Open(args) => headless::open(args).await,
+            Command::Timeline(args) => headless::timeline(args),
             // Opens the window: main() sends it to run_gui.
             Command::Connect(_) => ExitCode::from(2),
         }

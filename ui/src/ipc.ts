@@ -10,9 +10,10 @@ import type { Report } from "./generated/Report";
 import type { Session } from "./generated/Session";
 import type { ErrorCode } from "./generated/ErrorCode";
 import type { UiError } from "./generated/UiError";
-import { ATTACH_STATE, DETACHED, FRAME, FRAME_READY, NEW_BROWSER, PAGE_INFO, SESSIONS_CHANGED, WORKSPACE_CHANGED } from "./generated/events";
+import type { Entry } from "./generated/Entry";
+import { ATTACH_STATE, DETACHED, FRAME, FRAME_READY, NEW_BROWSER, PAGE_INFO, SESSIONS_CHANGED, TIMELINE_ENTRY, WORKSPACE_CHANGED } from "./generated/events";
 
-export type { AppInfo, AttachEvent, ErrorCode, FrameEvent, PageInfo, Report, UiError };
+export type { AppInfo, AttachEvent, Entry, ErrorCode, FrameEvent, PageInfo, Report, UiError };
 
 export {
   appInfo,
@@ -35,6 +36,8 @@ export {
   setCompact,
   setStartAtLogin,
   setNotifyNewBrowser,
+  setRecordTimeline,
+  timeline,
   setFrameSize,
   requestFrame,
   sendInput,
@@ -58,6 +61,8 @@ export const onPageInfo = (h: (p: PageInfo) => void) => on(PAGE_INFO, h);
 export const onWorkspaceChanged = (h: (info: AppInfo) => void) => on(WORKSPACE_CHANGED, h);
 export const onDetached = (h: () => void) => on<null>(DETACHED, () => h());
 export const onNewBrowser = (h: () => void) => on<null>(NEW_BROWSER, () => h());
+/** A timeline entry was recorded; `null` when some were missed and the list must be read again. */
+export const onTimelineEntry = (h: (e: Entry | null) => void) => on<Entry | null>(TIMELINE_ENTRY, h);
 
 /** Turns whatever a command rejected with into a message for a person. */
 export function errorMessage(error: unknown): string {

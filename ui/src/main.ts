@@ -1,6 +1,7 @@
 import "./styles.css";
 import { setupConnect } from "./sidebar/connect";
-import { appInfo, connect, copyScreenshot, defaultSessionName, errorMessage, onNewBrowser, openBrowser, setNotifyNewBrowser, setStartAtLogin, navigate, openExternal, saveScreenshot, sendInput, type AppInfo } from "./ipc";
+import { ActivityLog } from "./panel/activity";
+import { appInfo, connect, copyScreenshot, defaultSessionName, errorMessage, onNewBrowser, openBrowser, setNotifyNewBrowser, setRecordTimeline, setStartAtLogin, navigate, onAttachState, onDetached, onTimelineEntry, openExternal, saveScreenshot, sendInput, timeline, type AppInfo } from "./ipc";
 import { renderAbout } from "./app/about";
 import { installToggle } from "./app/toggle";
 import { installCompact } from "./app/compact";
@@ -87,6 +88,30 @@ async function boot(): Promise<void> {
     },
   });
 
+  const activity = new ActivityLog(
+    {
+      root: byTestId("activity"),
+      toggle: byTestId<HTMLButtonElement>("activity-toggle"),
+      activityTab: byTestId<HTMLButtonElement>("activity-tab"),
+      consoleTab: byTestId<HTMLButtonElement>("console-tab"),
+      errorsOnly: byTestId<HTMLInputElement>("errors-only"),
+      list: byTestId<HTMLOListElement>("activity-list"),
+      empty: byTestId("activity-empty"),
+    },
+    timeline,
+  );
+  let recordedSession: string | null = null;
+  await onAttachState((event) => {
+    if (event.session.id === recordedSession) return;
+    recordedSession = event.session.id;
+    void activity.reload();
+  });
+  await onDetached(() => {
+    recordedSession = null;
+    activity.clear();
+  });
+  await onTimelineEntry((entry) => (entry ? activity.add(entry) : void activity.reload()));
+
   const renderWorkspace = installWorkspace(
     {
       name: byTestId("workspace-name"),
@@ -131,6 +156,7 @@ async function boot(): Promise<void> {
   installCompact(byTestId<HTMLButtonElement>("compact"), app, info.compact, showError);
   installToggle(byTestId<HTMLInputElement>("start-at-login"), info.startAtLogin, setStartAtLogin, showError);
   installToggle(byTestId<HTMLInputElement>("notify-new-browser"), info.notifyNewBrowser, setNotifyNewBrowser, showError);
+  installToggle(byTestId<HTMLInputElement>("record-timeline"), info.recordTimeline, setRecordTimeline, showError);
   renderAbout(byTestId("about"), info);
 
   const openNewBrowser = () => {

@@ -135,6 +135,10 @@ error_codes! {
     NotEnoughMemory,
     /// agent-browser could not start the browser asked for.
     StartFailed,
+    /// No timeline was recorded for that session in that workspace.
+    NotRecorded,
+    /// A recorded timeline could not be read.
+    ReadFailed,
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@
 //!   the CLI, screenshots of the frame on screen;
 //! - [`desktop`]: what the desktop app decides without drawing anything: settings,
 //!   auto-attach, the tray menu, and the words a person reads ([`desktop::vocabulary`]);
+//! - [`timeline`]: the record of what the agent did, on disk, and its HTML report;
 //! - [`launch`]: starting the agent's browser when a person asks, where there is room;
 //! - [`resources`] (CPU and memory, for the benchmarks), [`error`] (what reaches a
 //!   person), [`sync`].
@@ -37,6 +38,7 @@ pub mod launch;
 pub mod resources;
 pub mod stream;
 pub mod sync;
+pub mod timeline;
 
 /// The bundle identifier: the config and data directories are named after it, as Tauri
 /// names them.

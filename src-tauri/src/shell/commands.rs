@@ -21,6 +21,7 @@ use porthole_core::error::{Coded, UiError};
 use porthole_core::launch::Opened;
 use porthole_core::stream::attachment::{Attachment, FrameSize};
 use porthole_core::stream::protocol::Input;
+use porthole_core::timeline::Entry;
 
 use crate::shell::error::ShellError;
 use crate::shell::notify::{self, AppInfo, AttachEvent, FrameEvent};
@@ -130,6 +131,19 @@ pub fn set_start_at_login(on: bool) -> Result<(), UiError> {
 #[tauri::command]
 pub fn set_notify_new_browser(state: State<'_, AppState>, on: bool) {
     state.set_notify_new_browser(on);
+}
+
+/// The latest entries recorded of the session on screen, oldest first (empty when it is
+/// not recorded); the `timeline-entry` event brings the ones written after.
+#[tauri::command]
+pub fn timeline(state: State<'_, AppState>) -> Vec<Entry> {
+    state.timeline().unwrap_or_default()
+}
+
+/// Records, or stops recording, the agent's timeline (from the next attachment on).
+#[tauri::command]
+pub fn set_record_timeline(state: State<'_, AppState>, on: bool) {
+    state.set_record_timeline(on);
 }
 
 /// The window's channel for frame bytes, used when the transport is `channel`.
@@ -326,8 +340,18 @@ ipc_generated!(
     Input,
     NavAction,
     ImageFormat,
-    FrameSize
+    FrameSize,
+    Entry
 );
+
+impl<T: Ipc> Ipc for Vec<T> {
+    fn ts() -> String {
+        format!("Array<{}>", T::ts())
+    }
+    fn import() -> Option<&'static str> {
+        T::import()
+    }
+}
 
 impl<T: Ipc> Ipc for Option<T> {
     fn ts() -> String {
@@ -388,4 +412,6 @@ surface! {
     set_compact(on: bool) -> ();
     set_start_at_login(on: bool) -> ();
     set_notify_new_browser(on: bool) -> ();
+    set_record_timeline(on: bool) -> ();
+    timeline() -> Vec<Entry>;
 }

@@ -28,6 +28,7 @@ use std::sync::{Arc, Weak};
 use serde::Serialize;
 use tauri::ipc::InvokeResponseBody;
 use tauri::{AppHandle, Emitter, Manager};
+use tokio::sync::broadcast;
 use ts_rs::TS;
 
 use crate::args::Transport;
@@ -58,6 +59,10 @@ pub const WORKSPACE_CHANGED: &str = "workspace-changed";
 /// window opens its form.
 pub const NEW_BROWSER: &str = "new-browser";
 
+/// Payload: [`porthole_core::timeline::Entry`], or nothing when entries were missed (the
+/// window reads the list again). The timeline of the session on screen recorded it.
+pub const TIMELINE_ENTRY: &str = "timeline-entry";
+
 /// Every event name, with the TypeScript constant it becomes.
 pub const EVENTS: &[(&str, &str)] = &[
     ("SESSIONS_CHANGED", SESSIONS_CHANGED),
@@ -68,6 +73,7 @@ pub const EVENTS: &[(&str, &str)] = &[
     ("WORKSPACE_CHANGED", WORKSPACE_CHANGED),
     ("DETACHED", DETACHED),
     ("NEW_BROWSER", NEW_BROWSER),
+    ("TIMELINE_ENTRY", TIMELINE_ENTRY),
 ];
 
 /// The label the capability in `capabilities/main.json` grants permissions to.
@@ -138,6 +144,8 @@ pub struct AppInfo {
     pub start_at_login: bool,
     /// A browser the agent opens is announced while the window is hidden.
     pub notify_new_browser: bool,
+    /// The agent's timeline is recorded while a session is attached.
+    pub record_timeline: bool,
 }
 
 impl AppInfo {
@@ -156,6 +164,7 @@ impl AppInfo {
             compact: state.compact().is_some(),
             start_at_login: Autostart::default_location().is_some_and(|a| a.is_on()),
             notify_new_browser: state.notify_new_browser(),
+            record_timeline: state.record_timeline(),
         }
     }
 }
@@ -168,7 +177,10 @@ pub fn send(app: &AppHandle, changes: impl IntoIterator<Item = Change>) {
     for change in changes {
         any = true;
         match change {
-            Change::Attached(attachment) => follow(app, &attachment),
+            Change::Attached(attachment) => {
+                follow(app, &attachment);
+                follow_timeline(app);
+            }
             Change::Detached => emit(app, DETACHED, ()),
             Change::Sessions => emit(app, SESSIONS_CHANGED, state.report()),
             Change::Workspace => {
@@ -288,6 +300,25 @@ fn follow(app: &AppHandle, attachment: &Arc<Attachment>) {
         emit(&app, ATTACH_STATE, event);
         // Let auto-attach follow a new session of the workspace.
         send(&app, app.state::<AppState>().auto_attach());
+    });
+}
+
+/// Forwards each entry the timeline of the session on screen records to the window,
+/// until that recording ends (the attachment left the screen).
+fn follow_timeline(app: &AppHandle) {
+    let Some(mut updates) = app.state::<AppState>().timeline_updates() else {
+        return;
+    };
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match updates.recv().await {
+                Ok(entry) => emit(&app, TIMELINE_ENTRY, entry),
+                // The window reads the list again when told it missed some.
+                Err(broadcast::error::RecvError::Lagged(_)) => emit(&app, TIMELINE_ENTRY, ()),
+                Err(broadcast::error::RecvError::Closed) => break,
+            }
+        }
     });
 }
 

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tauri::ipc::{Channel, InvokeResponseBody};
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 
 use crate::args::Transport;
 use porthole_core::agent_browser::cli::AgentBrowserCli;
@@ -17,11 +17,15 @@ use porthole_core::cdp::endpoint::Endpoint;
 use porthole_core::desktop::auto_attach::{self, Hold, OnScreen};
 use porthole_core::desktop::settings::{SettingsStore, WindowSize};
 use porthole_core::discovery::watch::{DiscoveryWatch, WatchOptions};
-use porthole_core::discovery::{self, Discovery, Gone, ProcessTableError, Report, Session};
+use porthole_core::discovery::{
+    self, Discovery, Gone, ProcessTableError, Report, Session, SessionKind,
+};
 use porthole_core::error::{Coded, UiError};
 use porthole_core::stream::attachment::{AttachOptions, Attachment, FrameSize};
 use porthole_core::stream::frames::Frame;
 use porthole_core::sync::lock;
+use porthole_core::timeline::store::{Recording, TimelineDir};
+use porthole_core::timeline::{self, Entry};
 
 /// What a change to the shared state means for the window and the tray.
 #[derive(Clone)]
@@ -72,6 +76,18 @@ struct Screen {
     /// The panel's size in device pixels, as the window last said: every attachment
     /// starts with it, so a CDP source sends frames no larger.
     frame_size: Option<FrameSize>,
+    /// The timeline being recorded of the attachment on screen, if it is.
+    recorded: Option<Recorded>,
+}
+
+/// How many of the latest entries the window lists.
+pub const TIMELINE_SHOWN: usize = 2_000;
+
+/// A timeline being recorded: where, and its entries as they are written.
+struct Recorded {
+    recording: Recording,
+    workspace: PathBuf,
+    session: String,
 }
 
 impl AppState {
@@ -175,6 +191,76 @@ impl AppState {
         if let Some(settings) = &self.settings {
             settings.update(|s| s.notify_new_browser = on);
         }
+    }
+
+    /// Whether the agent's commands, console and errors are recorded while attached.
+    pub fn record_timeline(&self) -> bool {
+        self.settings
+            .as_ref()
+            .is_some_and(|s| s.get().record_timeline)
+    }
+
+    pub fn set_record_timeline(&self, on: bool) {
+        if let Some(settings) = &self.settings {
+            settings.update(|s| s.record_timeline = on);
+        }
+    }
+
+    /// Records `attachment`'s timeline, if the person lets Porthole: agent-browser
+    /// sessions only (a DevTools browser has no agent commands to show), under the
+    /// session's own workspace, the daemon's folder.
+    fn record(&self, attachment: &Attachment, session: &Session) -> Option<Recorded> {
+        let settings = self.settings.as_ref().map(SettingsStore::get)?;
+        if !settings.record_timeline || session.kind != SessionKind::AgentBrowser {
+            return None;
+        }
+        let Some(dir) = TimelineDir::default_dir() else {
+            tracing::warn!("no data folder: the timeline is not recorded");
+            return None;
+        };
+        let workspace = session.cwd.clone().unwrap_or_else(|| self.workspace());
+        match timeline::store::record(
+            attachment.messages(),
+            &dir,
+            &workspace,
+            &session.name,
+            settings.retention(),
+        ) {
+            Ok(recording) => Some(Recorded {
+                recording,
+                workspace,
+                session: session.name.clone(),
+            }),
+            Err(error) => {
+                tracing::warn!(%error, "cannot start recording the timeline");
+                None
+            }
+        }
+    }
+
+    /// The latest [`TIMELINE_SHOWN`] entries recorded of the session on screen, oldest
+    /// first; `None` when it is not recorded.
+    pub fn timeline(&self) -> Option<Vec<Entry>> {
+        let (workspace, session) = {
+            let screen = self.screen();
+            let recorded = screen.recorded.as_ref()?;
+            (recorded.workspace.clone(), recorded.session.clone())
+        };
+        // Read outside the lock: the file may be long.
+        let mut entries = TimelineDir::default_dir()?
+            .read(&workspace, &session)
+            .map(|t| t.entries)
+            .unwrap_or_default();
+        entries.drain(..entries.len().saturating_sub(TIMELINE_SHOWN));
+        Some(entries)
+    }
+
+    /// The entries recorded of the session on screen from now on, as they are written.
+    pub fn timeline_updates(&self) -> Option<broadcast::Receiver<Entry>> {
+        self.screen()
+            .recorded
+            .as_ref()
+            .map(|r| r.recording.subscribe())
     }
 
     /// Whether the window is hidden in the tray.
@@ -374,11 +460,12 @@ impl AppState {
         // the attachment's task needs.
         let _runtime = tauri::async_runtime::handle().inner().enter();
         let attachment = Arc::new(Attachment::start(
-            session,
+            session.clone(),
             discovery,
             cli,
             AttachOptions::default(),
         ));
+        screen.recorded = self.record(&attachment, &session);
         attachment.set_frame_size(screen.frame_size);
         screen.attached = Some(attachment.clone());
         Ok(Change::Attached(attachment))
@@ -398,6 +485,7 @@ impl AppState {
         let ended = {
             let mut screen = self.screen();
             screen.hold = hold;
+            screen.recorded = None;
             screen.attached.take()
         };
         ended.map(|_| Change::Detached)

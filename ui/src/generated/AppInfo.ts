@@ -36,4 +36,8 @@ startAtLogin: boolean,
 /**
  * A browser the agent opens is announced while the window is hidden.
  */
-notifyNewBrowser: boolean, };
+notifyNewBrowser: boolean, 
+/**
+ * The agent's timeline is recorded while a session is attached.
+ */
+recordTimeline: boolean, };

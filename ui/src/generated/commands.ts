@@ -3,6 +3,7 @@
 import { invoke, type Channel } from "@tauri-apps/api/core";
 import type { AppInfo } from "./AppInfo";
 import type { AttachEvent } from "./AttachEvent";
+import type { Entry } from "./Entry";
 import type { FrameEvent } from "./FrameEvent";
 import type { FrameSize } from "./FrameSize";
 import type { ImageFormat } from "./ImageFormat";
@@ -37,6 +38,8 @@ export const COMMANDS = [
   "set_compact",
   "set_start_at_login",
   "set_notify_new_browser",
+  "set_record_timeline",
+  "timeline",
 ] as const;
 
 export const appInfo = () => invoke<AppInfo>("app_info");
@@ -86,3 +89,7 @@ export const setCompact = (on: boolean) => invoke<void>("set_compact", { on });
 export const setStartAtLogin = (on: boolean) => invoke<void>("set_start_at_login", { on });
 
 export const setNotifyNewBrowser = (on: boolean) => invoke<void>("set_notify_new_browser", { on });
+
+export const setRecordTimeline = (on: boolean) => invoke<void>("set_record_timeline", { on });
+
+export const timeline = () => invoke<Array<Entry>>("timeline");

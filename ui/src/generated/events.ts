@@ -8,3 +8,4 @@ export const PAGE_INFO = "page-info";
 export const WORKSPACE_CHANGED = "workspace-changed";
 export const DETACHED = "detached";
 export const NEW_BROWSER = "new-browser";
+export const TIMELINE_ENTRY = "timeline-entry";

@@ -252,6 +252,8 @@ export function failureTitle(code: ErrorCode): string {
     case "invalid_name":
     case "not_enough_memory":
     case "start_failed":
+    case "not_recorded":
+    case "read_failed":
       return "Cannot show this session";
   }
 }

@@ -3,8 +3,9 @@
 //! session the person chose last (auto-attach prefers it); whether the window is in
 //! compact mode; whether a hidden window announces a browser the agent opens
 //! (`notifyNewBrowser`, on by default); and what the person may set by hand:
-//! `quitOnClose`, `agentBrowser` (the CLI to use) and `minFreeMb` (the free memory a
-//! new browser needs).
+//! `quitOnClose`, `agentBrowser` (the CLI to use), `minFreeMb` (the free memory a
+//! new browser needs), and the timeline's: `recordTimeline` (on by default),
+//! `historyDays` and `historyLimitMb` (7 days, 500 MB per workspace).
 //!
 //! A file that cannot be read is never overwritten: it is moved aside to
 //! `settings.json.bad` with a warning, and Porthole starts from defaults. Writes go to a
@@ -22,11 +23,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
 use crate::sync::lock;
+use crate::timeline::store::Retention;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -49,6 +51,13 @@ pub struct Settings {
     /// The free memory, in MB, below which "New browser…" asks before starting one
     /// (default: what a session was measured to need; `PORTHOLE_MIN_FREE_MB` wins).
     pub min_free_mb: Option<u64>,
+    /// The agent's commands, console and errors are recorded while a session is
+    /// attached (see [`crate::timeline`]).
+    pub record_timeline: bool,
+    /// Recorded history older than this many days goes (default 7).
+    pub history_days: Option<u64>,
+    /// A workspace's recorded history stays under this many MB (default 500).
+    pub history_limit_mb: Option<u64>,
 }
 
 impl Default for Settings {
@@ -62,6 +71,24 @@ impl Default for Settings {
             agent_browser: None,
             notify_new_browser: true,
             min_free_mb: None,
+            record_timeline: true,
+            history_days: None,
+            history_limit_mb: None,
+        }
+    }
+}
+
+impl Settings {
+    /// How much recorded history a workspace keeps: the settings, else the defaults.
+    pub fn retention(&self) -> Retention {
+        let default = Retention::default();
+        Retention {
+            max_age: self.history_days.map_or(default.max_age, |days| {
+                Duration::from_secs(days.saturating_mul(24 * 3600))
+            }),
+            max_bytes: self
+                .history_limit_mb
+                .map_or(default.max_bytes, |mb| mb.saturating_mul(1024 * 1024)),
         }
     }
 }

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
 use ts_rs::TS;
@@ -33,6 +33,9 @@ use crate::stream::ensure::{devtools_endpoint, ensure_stream, EnsureError};
 use crate::stream::frames::{now_ms, Frame, FrameStats};
 use crate::stream::protocol::{self, ClientMessage, Input, ServerMessage, Tab};
 use crate::sync::lock;
+
+/// How many stream messages a subscriber of [`Attachment::messages`] may fall behind.
+pub const MESSAGE_BACKLOG: usize = 1024;
 
 /// Where an attachment stands; what the panel shows.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -150,6 +153,8 @@ pub(crate) struct Link {
     /// Toolbar and tab actions for a source that carries them out itself (CDP); the
     /// agent-browser path runs them through the CLI instead.
     pub controls: mpsc::UnboundedReceiver<Control>,
+    /// Every stream message but frames, for whoever subscribed (the timeline).
+    pub messages: broadcast::Sender<ServerMessage>,
 }
 
 /// A toolbar or tab action, and where its outcome goes.
@@ -181,6 +186,7 @@ pub struct Attachment {
     enabled: Arc<Mutex<bool>>,
     frame_size: watch::Sender<Option<FrameSize>>,
     controls: mpsc::UnboundedSender<Control>,
+    messages: broadcast::Sender<ServerMessage>,
     task: JoinHandle<()>,
 }
 
@@ -215,6 +221,7 @@ impl Attachment {
         let enabled = Arc::new(Mutex::new(false));
         let (frame_size, frame_size_rx) = watch::channel(None);
         let (controls, controls_rx) = mpsc::unbounded_channel();
+        let (messages, _) = broadcast::channel(MESSAGE_BACKLOG);
         let link = Link {
             options,
             state: state_tx,
@@ -226,6 +233,7 @@ impl Attachment {
             shown: shown.clone(),
             frame_size: frame_size_rx,
             controls: controls_rx,
+            messages: messages.clone(),
         };
         let task = match (kind, cdp_port) {
             (SessionKind::Cdp, Some(port)) => {
@@ -259,8 +267,17 @@ impl Attachment {
             enabled,
             frame_size,
             controls,
+            messages,
             task,
         }
+    }
+
+    /// Every message of the stream from now on but its frames: commands and results,
+    /// console messages, page errors, URL and tabs. The channel closes when the
+    /// attachment is dropped; a receiver more than [`MESSAGE_BACKLOG`] behind is told
+    /// how many it missed.
+    pub fn messages(&self) -> broadcast::Receiver<ServerMessage> {
+        self.messages.subscribe()
     }
 
     /// Carries out a toolbar or tab action over the browser's own connection. Only a
@@ -588,7 +605,15 @@ impl Task {
 
     /// Publishes one message; returns the seq of a frame to ack.
     fn handle(&mut self, text: &str, port: u16, had_frames: &mut bool) -> Option<u64> {
-        match protocol::parse(text) {
+        let parsed = protocol::parse(text);
+        if let Ok(message) = &parsed {
+            if !matches!(message, ServerMessage::Frame(_))
+                && self.link.messages.receiver_count() > 0
+            {
+                let _ = self.link.messages.send(message.clone());
+            }
+        }
+        match parsed {
             Ok(ServerMessage::Frame(message)) => {
                 let next = self.link.frames.borrow().as_ref().map_or(1, |f| f.seq + 1);
                 let frame = Frame::from_message(message, now_ms(), next);

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import type { Entry } from "../generated/Entry";
+import { ActivityLog, MAX_SHOWN, merge, result, visible, type ActivityElements } from "./activity";
+
+const entry = (at: number, kind: Entry["kind"], text: string, ok: boolean | null = true, action: string | null = null): Entry => ({
+  at,
+  kind,
+  action,
+  ok,
+  text,
+});
+
+function elements(): ActivityElements {
+  const make = <K extends keyof HTMLElementTagNameMap>(tag: K) => document.body.appendChild(document.createElement(tag));
+  const label = make("label");
+  const errorsOnly = document.createElement("input");
+  errorsOnly.type = "checkbox";
+  label.append(errorsOnly);
+  return {
+    root: make("section"),
+    toggle: make("button"),
+    activityTab: make("button"),
+    consoleTab: make("button"),
+    errorsOnly,
+    list: make("ol"),
+    empty: make("p"),
+  };
+}
+
+describe("the activity lists", () => {
+  it("keep entries in time order, once each, however they arrive", () => {
+    const list: Entry[] = [];
+    expect(merge(list, entry(3, "command", "click #b"))).toBe(true);
+    expect(merge(list, entry(1, "console", "hello"))).toBe(true);
+    expect(merge(list, entry(3, "command", "click #b")), "the same entry by event and by read is one").toBe(false);
+    expect(merge(list, entry(3, "navigation", "https://a.test/"))).toBe(true);
+    expect(list.map((e) => e.text)).toEqual(["hello", "click #b", "https://a.test/"]);
+  });
+
+  it("keep the latest when there are too many", () => {
+    const list: Entry[] = [];
+    for (let i = 0; i < MAX_SHOWN + 10; i++) merge(list, entry(i, "console", `m${i}`));
+    expect(list.length).toBe(MAX_SHOWN);
+    expect(list[0].text, "the oldest went").toBe("m10");
+  });
+
+  it("show commands in Activity and console messages in Console, errors only on request", () => {
+    const list = [
+      entry(1, "command", "click #go", false, "click"),
+      entry(2, "console", "hi", true, "log"),
+      entry(3, "console", "broke", false, "error"),
+      entry(4, "error", "Error: boom", false),
+      entry(5, "navigation", "https://a.test/"),
+    ];
+    expect(visible(list, "activity", false).map((e) => e.text)).toEqual(["click #go", "https://a.test/"]);
+    expect(visible(list, "console", false).map((e) => e.text)).toEqual(["hi", "broke", "Error: boom"]);
+    expect(visible(list, "console", true).map((e) => e.text), "errors only").toEqual(["broke", "Error: boom"]);
+    expect(result({ ...entry(1, "command", "click"), ok: false, durationMs: 12.4 })).toBe("failed · 12 ms");
+    expect(result(entry(1, "command", "navigate", null))).toBe("never finished");
+  });
+
+  it("start from the recorded list and keep what arrived meanwhile", async () => {
+    const el = elements();
+    let answer: (entries: Entry[]) => void = () => {};
+    const log = new ActivityLog(el, () => new Promise((resolve) => (answer = resolve)));
+    expect(el.root.hidden, "closed until asked").toBe(true);
+    el.toggle.click();
+    expect(el.toggle.getAttribute("aria-pressed")).toBe("true");
+    const reading = log.reload();
+    log.add(entry(5, "command", "click #late", true, "click"));
+    answer([entry(1, "command", "navigate https://a.test/", true, "navigate")]);
+    await reading;
+    const rows = [...el.list.querySelectorAll("li")].map((li) => li.querySelector(".entry-text")?.textContent);
+    expect(rows).toEqual(["navigate https://a.test/", "click #late"]);
+    log.add(entry(6, "console", "bad", false, "error"));
+    expect(el.consoleTab.textContent, "the Console tab counts errors").toBe("Console (1 errors)");
+    log.clear();
+    expect(el.list.children.length).toBe(0);
+    expect(el.empty.hidden).toBe(false);
+  });
+});
