@@ -2,6 +2,7 @@
 // to the page is recorded, and `porthole timeline` reads it back from a terminal, as
 // JSON and as a self-contained HTML page that any browser opens.
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -107,6 +108,22 @@ describe("the timeline", () => {
     expect(rows.length, "a row per command").toBe(3);
     expect(dom, "the failed click stands out").toMatch(/<tr class="command failed"[^>]*>.*click #no-such-button/);
     expect(dom, "the console error is listed").toContain("timeline test: the form broke");
+  });
+
+  it("saves the timeline from the window as a page, and clears the history on a second click", async () => {
+    await app.driver.findElement(byTestId("timeline-save")).click();
+    const notice = await waitForText(app.driver, "notice", (t) => t.startsWith("Timeline saved to "), 15_000);
+    const saved = notice.replace("Timeline saved to ", "");
+    expect(saved.startsWith(box.home), `saved under the person's home: ${saved}`).toBe(true);
+    expect(readFileSync(saved, "utf8"), "the page lists the failed click").toContain("click #no-such-button");
+
+    const clear = app.driver.findElement(byTestId("timeline-clear"));
+    await clear.click();
+    expect(await clear.getText(), "one click only asks").toBe("Clear all?");
+    await clear.click();
+    await waitForText(app.driver, "activity-empty", (t) => t.length > 0, 10_000);
+    const { stdout } = await timeline("--json");
+    expect(JSON.parse(stdout), "the recorded history is gone").toEqual([]);
   });
 
   it("says plainly when a session was never recorded, and starts nothing", async () => {

@@ -38,6 +38,8 @@ export {
   setNotifyNewBrowser,
   setRecordTimeline,
   timeline,
+  saveTimeline,
+  clearTimeline,
   setFrameSize,
   requestFrame,
   sendInput,

@@ -1,7 +1,7 @@
 import "./styles.css";
 import { setupConnect } from "./sidebar/connect";
 import { ActivityLog } from "./panel/activity";
-import { appInfo, connect, copyScreenshot, defaultSessionName, errorMessage, onNewBrowser, openBrowser, setNotifyNewBrowser, setRecordTimeline, setStartAtLogin, navigate, onAttachState, onDetached, onTimelineEntry, openExternal, saveScreenshot, sendInput, timeline, type AppInfo } from "./ipc";
+import { appInfo, connect, copyScreenshot, defaultSessionName, errorMessage, onNewBrowser, openBrowser, setNotifyNewBrowser, setRecordTimeline, setStartAtLogin, navigate, onAttachState, onDetached, onTimelineEntry, openExternal, saveScreenshot, sendInput, timeline, saveTimeline, clearTimeline, type AppInfo } from "./ipc";
 import { renderAbout } from "./app/about";
 import { installToggle } from "./app/toggle";
 import { installCompact } from "./app/compact";
@@ -97,8 +97,16 @@ async function boot(): Promise<void> {
       errorsOnly: byTestId<HTMLInputElement>("errors-only"),
       list: byTestId<HTMLOListElement>("activity-list"),
       empty: byTestId("activity-empty"),
+      save: byTestId<HTMLButtonElement>("timeline-save"),
+      clear: byTestId<HTMLButtonElement>("timeline-clear"),
     },
-    timeline,
+    {
+      fetch: timeline,
+      save: saveTimeline,
+      clear: clearTimeline,
+      notify: (text, kind) => toolbar.notify(text, kind),
+      describe: errorMessage,
+    },
   );
   let recordedSession: string | null = null;
   await onAttachState((event) => {

@@ -19,7 +19,7 @@
 //! - [`timeline`]: the record of what the agent did, on disk, and its HTML report;
 //! - [`launch`]: starting the agent's browser when a person asks, where there is room;
 //! - [`resources`] (CPU and memory, for the benchmarks), [`error`] (what reaches a
-//!   person), [`sync`].
+//!   person), [`files`] (what a person saves), [`sync`].
 //!
 //! ```no_run
 //! use porthole_core::discovery::{Discovery, Report};
@@ -34,6 +34,7 @@ pub mod control;
 pub mod desktop;
 pub mod discovery;
 pub mod error;
+pub mod files;
 pub mod launch;
 pub mod resources;
 pub mod stream;

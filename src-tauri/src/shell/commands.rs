@@ -21,7 +21,7 @@ use porthole_core::error::{Coded, UiError};
 use porthole_core::launch::Opened;
 use porthole_core::stream::attachment::{Attachment, FrameSize};
 use porthole_core::stream::protocol::Input;
-use porthole_core::timeline::Entry;
+use porthole_core::timeline::{report, store::TimelineDir, Entry};
 
 use crate::shell::error::ShellError;
 use crate::shell::notify::{self, AppInfo, AttachEvent, FrameEvent};
@@ -138,6 +138,38 @@ pub fn set_notify_new_browser(state: State<'_, AppState>, on: bool) {
 #[tauri::command]
 pub fn timeline(state: State<'_, AppState>) -> Vec<Entry> {
     state.timeline().unwrap_or_default()
+}
+
+/// Forgets what was recorded of the session on screen ("Clear history").
+#[tauri::command]
+pub fn clear_timeline(state: State<'_, AppState>) -> Result<(), UiError> {
+    state
+        .clear_timeline()
+        .map_err(|e| ShellError::Timeline(format!("the history could not be cleared: {e}")).to_ui())
+}
+
+/// Writes the timeline of the session on screen as one self-contained HTML page in the
+/// downloads folder ("Save timeline…"), and returns its path.
+#[tauri::command]
+pub fn save_timeline(state: State<'_, AppState>) -> Result<String, UiError> {
+    let (workspace, session) = state
+        .recorded()
+        .ok_or_else(|| ShellError::NotRecorded.to_ui())?;
+    let entries = match TimelineDir::default_dir() {
+        Some(dir) => {
+            dir.read(&workspace, &session)
+                .map_err(|e| e.to_ui())?
+                .entries
+        }
+        None => Vec::new(),
+    };
+    let path = report::save(&session, &workspace, &entries, &report::default_dir()).map_err(
+        |(path, e)| {
+            ShellError::Timeline(format!("{} could not be written: {e}", path.display())).to_ui()
+        },
+    )?;
+    tracing::info!(path = %path.display(), entries = entries.len(), "timeline saved");
+    Ok(path.display().to_string())
 }
 
 /// Records, or stops recording, the agent's timeline (from the next attachment on).
@@ -414,4 +446,6 @@ surface! {
     set_notify_new_browser(on: bool) -> ();
     set_record_timeline(on: bool) -> ();
     timeline() -> Vec<Entry>;
+    clear_timeline() -> ();
+    save_timeline() -> String;
 }

@@ -19,6 +19,10 @@ pub enum ShellError {
     NoConfigFolder,
     #[error("Porthole cannot tell where its own program is: {0}")]
     NoExecutable(String),
+    #[error("this session is not being recorded: turn on “Record what the agent does”, then show it again")]
+    NotRecorded,
+    #[error("{0}")]
+    Timeline(String),
 }
 
 impl Coded for ShellError {
@@ -29,7 +33,10 @@ impl Coded for ShellError {
             ShellError::OpenFailed(_) => ErrorCode::OpenFailed,
             ShellError::Clipboard(_) => ErrorCode::Clipboard,
             ShellError::Window(_) => ErrorCode::Window,
-            ShellError::NoConfigFolder | ShellError::NoExecutable(_) => ErrorCode::WriteFailed,
+            ShellError::NoConfigFolder | ShellError::NoExecutable(_) | ShellError::Timeline(_) => {
+                ErrorCode::WriteFailed
+            }
+            ShellError::NotRecorded => ErrorCode::NotRecorded,
         }
     }
 

@@ -241,18 +241,32 @@ impl AppState {
     /// The latest [`TIMELINE_SHOWN`] entries recorded of the session on screen, oldest
     /// first; `None` when it is not recorded.
     pub fn timeline(&self) -> Option<Vec<Entry>> {
-        let (workspace, session) = {
-            let screen = self.screen();
-            let recorded = screen.recorded.as_ref()?;
-            (recorded.workspace.clone(), recorded.session.clone())
-        };
         // Read outside the lock: the file may be long.
+        let (workspace, session) = self.recorded()?;
         let mut entries = TimelineDir::default_dir()?
             .read(&workspace, &session)
             .map(|t| t.entries)
             .unwrap_or_default();
         entries.drain(..entries.len().saturating_sub(TIMELINE_SHOWN));
         Some(entries)
+    }
+
+    /// Forgets what was recorded of the session on screen.
+    pub fn clear_timeline(&self) -> std::io::Result<()> {
+        let Some((workspace, session)) = self.recorded() else {
+            return Ok(());
+        };
+        match TimelineDir::default_dir() {
+            Some(dir) => dir.clear(&workspace, &session),
+            None => Ok(()),
+        }
+    }
+
+    /// The workspace and session of the timeline being recorded.
+    pub fn recorded(&self) -> Option<(PathBuf, String)> {
+        let screen = self.screen();
+        let recorded = screen.recorded.as_ref()?;
+        Some((recorded.workspace.clone(), recorded.session.clone()))
     }
 
     /// The entries recorded of the session on screen from now on, as they are written.

@@ -40,6 +40,8 @@ export const COMMANDS = [
   "set_notify_new_browser",
   "set_record_timeline",
   "timeline",
+  "clear_timeline",
+  "save_timeline",
 ] as const;
 
 export const appInfo = () => invoke<AppInfo>("app_info");
@@ -93,3 +95,7 @@ export const setNotifyNewBrowser = (on: boolean) => invoke<void>("set_notify_new
 export const setRecordTimeline = (on: boolean) => invoke<void>("set_record_timeline", { on });
 
 export const timeline = () => invoke<Array<Entry>>("timeline");
+
+export const clearTimeline = () => invoke<void>("clear_timeline");
+
+export const saveTimeline = () => invoke<string>("save_timeline");

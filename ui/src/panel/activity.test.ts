@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Entry } from "../generated/Entry";
-import { ActivityLog, MAX_SHOWN, merge, result, visible, type ActivityElements } from "./activity";
+import { ActivityLog, MAX_SHOWN, merge, result, visible, type ActivityActions, type ActivityElements } from "./activity";
 
 const entry = (at: number, kind: Entry["kind"], text: string, ok: boolean | null = true, action: string | null = null): Entry => ({
   at,
@@ -24,8 +24,19 @@ function elements(): ActivityElements {
     errorsOnly,
     list: make("ol"),
     empty: make("p"),
+    save: make("button"),
+    clear: make("button"),
   };
 }
+
+const actions = (fetch: () => Promise<Entry[]>, over: Partial<ActivityActions> = {}): ActivityActions => ({
+  fetch,
+  save: async () => "/saved.html",
+  clear: async () => {},
+  notify: () => {},
+  describe: String,
+  ...over,
+});
 
 describe("the activity lists", () => {
   it("keep entries in time order, once each, however they arrive", () => {
@@ -62,7 +73,7 @@ describe("the activity lists", () => {
   it("start from the recorded list and keep what arrived meanwhile", async () => {
     const el = elements();
     let answer: (entries: Entry[]) => void = () => {};
-    const log = new ActivityLog(el, () => new Promise((resolve) => (answer = resolve)));
+    const log = new ActivityLog(el, actions(() => new Promise((resolve) => (answer = resolve))));
     expect(el.root.hidden, "closed until asked").toBe(true);
     el.toggle.click();
     expect(el.toggle.getAttribute("aria-pressed")).toBe("true");
@@ -73,9 +84,37 @@ describe("the activity lists", () => {
     const rows = [...el.list.querySelectorAll("li")].map((li) => li.querySelector(".entry-text")?.textContent);
     expect(rows).toEqual(["navigate https://a.test/", "click #late"]);
     log.add(entry(6, "console", "bad", false, "error"));
-    expect(el.consoleTab.textContent, "the Console tab counts errors").toBe("Console (1 errors)");
+    expect(el.consoleTab.textContent, "the Console tab counts errors").toBe("Console (1 error)");
     log.clear();
     expect(el.list.children.length).toBe(0);
     expect(el.empty.hidden).toBe(false);
+  });
+
+  it("clear the history only on a second click", async () => {
+    const el = elements();
+    const clear = vi.fn(async () => {});
+    const log = new ActivityLog(el, actions(async () => [entry(1, "command", "click #a", true, "click")], { clear }));
+    log.setOpen(true);
+    await log.reload();
+    el.clear.click();
+    expect(clear, "one click only asks").not.toHaveBeenCalled();
+    expect(el.clear.textContent).toBe("Clear all?");
+    el.clear.click();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(clear).toHaveBeenCalledTimes(1);
+    expect(el.list.children.length, "the list is emptied").toBe(0);
+  });
+
+  it("say where the timeline was saved, or why not", async () => {
+    const el = elements();
+    const notify = vi.fn();
+    new ActivityLog(el, actions(async () => [], { notify, save: async () => "/home/me/Downloads/Porthole/s timeline.html" }));
+    el.save.click();
+    await vi.waitFor(() => expect(notify).toHaveBeenCalledWith("Timeline saved to /home/me/Downloads/Porthole/s timeline.html"));
+    const failing = elements();
+    new ActivityLog(failing, actions(async () => [], { notify, save: async () => Promise.reject(new Error("disk full")) }));
+    failing.save.click();
+    await vi.waitFor(() => expect(notify).toHaveBeenCalledWith("Error: disk full", "error"));
   });
 });

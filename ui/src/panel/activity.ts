@@ -7,7 +7,10 @@
 // each `timeline-entry` event. Closed, they take no room from the page; the toggle
 // button in the toolbar opens them.
 //
-// Usage: `const log = new ActivityLog(elements, fetchTimeline); log.reload(); log.add(entry);`
+// "Save timeline…" writes the whole recorded timeline as one HTML page in the downloads
+// folder; "Clear history" empties it, after a second click to confirm.
+//
+// Usage: `const log = new ActivityLog(elements, actions); log.reload(); log.add(entry);`
 import type { Entry } from "../generated/Entry";
 
 export type View = "activity" | "console";
@@ -20,7 +23,24 @@ export interface ActivityElements {
   errorsOnly: HTMLInputElement;
   list: HTMLOListElement;
   empty: HTMLElement;
+  save: HTMLButtonElement;
+  clear: HTMLButtonElement;
 }
+
+export interface ActivityActions {
+  /** The recorded entries, oldest first. */
+  fetch(): Promise<Entry[]>;
+  /** Writes the timeline as a page; its path. */
+  save(): Promise<string>;
+  /** Forgets the recorded timeline. */
+  clear(): Promise<void>;
+  /** Says something to the person (the panel's notice). */
+  notify(text: string, kind?: "info" | "error"): void;
+  describe(error: unknown): string;
+}
+
+/** How long "Clear history" waits for its confirming click. */
+export const CONFIRM_MS = 4_000;
 
 /** The most entries kept in the window; the file keeps them all. */
 export const MAX_SHOWN = 2_000;
@@ -67,12 +87,20 @@ export class ActivityLog {
   private entries: Entry[] = [];
   private view: View = "activity";
   private generation = 0;
+  private confirming: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly el: ActivityElements,
-    private readonly fetch: () => Promise<Entry[]>,
+    private readonly actions: ActivityActions,
   ) {
     el.toggle.addEventListener("click", () => this.setOpen(el.root.hidden));
+    el.save.addEventListener("click", () => {
+      actions.save().then(
+        (path) => actions.notify(`Timeline saved to ${path}`),
+        (error) => actions.notify(actions.describe(error), "error"),
+      );
+    });
+    el.clear.addEventListener("click", () => this.clearClicked());
     el.activityTab.addEventListener("click", () => this.show("activity"));
     el.consoleTab.addEventListener("click", () => this.show("console"));
     el.errorsOnly.addEventListener("change", () => this.render());
@@ -90,7 +118,7 @@ export class ActivityLog {
   /** Reads the recorded list again (another session on screen, or entries missed). */
   async reload(): Promise<void> {
     const generation = ++this.generation;
-    const fetched = await this.fetch().catch(() => [] as Entry[]);
+    const fetched = await this.actions.fetch().catch(() => [] as Entry[]);
     if (generation !== this.generation) return;
     const arrived = this.entries;
     this.entries = [];
@@ -107,6 +135,25 @@ export class ActivityLog {
     this.render();
   }
 
+  private clearClicked(): void {
+    if (this.confirming === null) {
+      this.el.clear.textContent = "Clear all?";
+      this.confirming = setTimeout(() => this.endConfirm(), CONFIRM_MS);
+      return;
+    }
+    this.endConfirm();
+    this.actions.clear().then(
+      () => this.clear(),
+      (error) => this.actions.notify(this.actions.describe(error), "error"),
+    );
+  }
+
+  private endConfirm(): void {
+    if (this.confirming !== null) clearTimeout(this.confirming);
+    this.confirming = null;
+    this.el.clear.textContent = "Clear history";
+  }
+
   add(entry: Entry): void {
     if (merge(this.entries, entry)) this.render();
   }
@@ -121,7 +168,7 @@ export class ActivityLog {
 
   private render(): void {
     const errors = this.entries.filter((e) => e.kind === "error" || (e.kind === "console" && e.ok === false)).length;
-    this.el.consoleTab.textContent = errors > 0 ? `Console (${errors} errors)` : "Console";
+    this.el.consoleTab.textContent = errors > 0 ? `Console (${errors} ${errors === 1 ? "error" : "errors"})` : "Console";
     if (this.el.root.hidden) return;
     const shown = visible(this.entries, this.view, this.el.errorsOnly.checked);
     const items = shown.map((e) => {

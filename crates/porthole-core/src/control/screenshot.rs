@@ -124,39 +124,8 @@ pub fn save(
     dir: &Path,
 ) -> Result<PathBuf, ScreenshotError> {
     let bytes = encode(jpeg, format)?;
-    let write_error = |path: &Path, source| ScreenshotError::Write {
-        path: path.to_owned(),
-        source,
-    };
-    std::fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
-    let stem = format!(
-        "{session} {}",
-        chrono::Local::now().format("%Y-%m-%d %H.%M.%S")
-    );
-    for n in 1..1000 {
-        let name = match n {
-            1 => format!("{stem}.{}", format.extension()),
-            n => format!("{stem} ({n}).{}", format.extension()),
-        };
-        let path = dir.join(name);
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut file) => {
-                use std::io::Write;
-                file.write_all(&bytes).map_err(|e| write_error(&path, e))?;
-                return Ok(path);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(write_error(&path, e)),
-        }
-    }
-    Err(write_error(
-        dir,
-        std::io::Error::other("a thousand screenshots this second"),
-    ))
+    crate::files::save_new(dir, session, format.extension(), &bytes)
+        .map_err(|(path, source)| ScreenshotError::Write { path, source })
 }
 
 #[cfg(test)]

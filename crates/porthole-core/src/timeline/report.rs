@@ -10,7 +10,7 @@
 //! ```
 
 use std::fmt::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{Local, TimeZone};
 
@@ -100,6 +100,27 @@ tr.failed td.result {{ color: #b3261e; font-weight: 600; }}
     }
     page.push_str("</tbody></table>\n</body></html>\n");
     page
+}
+
+/// Where "Save timeline…" puts its page: the downloads folder's `Porthole`, else the
+/// home folder's.
+pub fn default_dir() -> PathBuf {
+    dirs::download_dir()
+        .or_else(dirs::home_dir)
+        .unwrap_or_else(std::env::temp_dir)
+        .join("Porthole")
+}
+
+/// Writes the page for `session`'s timeline in `dir`, as `SESSION timeline DATE
+/// TIME.html`; returns its path.
+pub fn save(
+    session: &str,
+    workspace: &Path,
+    entries: &[Entry],
+    dir: &Path,
+) -> Result<PathBuf, (PathBuf, std::io::Error)> {
+    let page = html(session, workspace, entries);
+    crate::files::save_new(dir, &format!("{session} timeline"), "html", page.as_bytes())
 }
 
 /// `at` (epoch ms) in local time: `14:03:07.250`, with the date when `dated`.

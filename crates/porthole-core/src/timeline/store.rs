@@ -120,11 +120,17 @@ impl TimelineDir {
         }
     }
 
-    /// Forgets the session's timeline. Forgetting what was never recorded is fine.
+    /// Forgets the session's timeline. The file is emptied rather than removed, so a
+    /// recording that has it open goes on writing into it. Forgetting what was never
+    /// recorded is fine.
     pub fn clear(&self, workspace: &Path, session: &str) -> io::Result<()> {
-        match fs::remove_file(self.file(workspace, session)) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
+        match OpenOptions::new()
+            .write(true)
+            .open(self.file(workspace, session))
+        {
+            Ok(file) => file.set_len(0),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e),
         }
     }
 
@@ -466,6 +472,12 @@ mod tests {
         assert_eq!(
             timeline.unreadable, 1,
             "the torn line is counted, not fatal"
+        );
+        dir.clear(&workspace, "s").expect("cleared");
+        assert_eq!(
+            dir.read(&workspace, "s").expect("still there").entries,
+            Vec::new(),
+            "Clear history empties the file"
         );
         assert!(
             matches!(
