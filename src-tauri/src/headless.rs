@@ -387,7 +387,8 @@ pub fn timeline(args: TimelineArgs) -> ExitCode {
         );
     }
     if let Some(out) = args.html {
-        let page = report::html(&session, &workspace, &timeline.entries);
+        let stills = dir.stills(&workspace, &session);
+        let page = report::html(&session, &workspace, &timeline.entries, &stills);
         if let Err(e) = std::fs::write(&out, page) {
             let error = UiError {
                 code: ErrorCode::WriteFailed,

@@ -5,6 +5,7 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { Key } from "selenium-webdriver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentBrowser, closeAll, DEMO_PAGE, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
 import { eventually } from "../support/eventually";
@@ -23,7 +24,8 @@ interface Entry {
   text: string;
 }
 
-const SECOND_PAGE = "data:text/html,<title>Second</title><p>the second page";
+const SECOND_PAGE = "data:text/html,<title>Second</title><body style='background:%23c84;font:40px sans-serif'><p>the second page";
+const SHOT = join(box.root, "after-navigate.png");
 
 const timeline = async (...args: string[]) =>
   run(APP, ["timeline", "--workspace", box.workspace, "--session", session.name, ...args], {
@@ -44,6 +46,8 @@ beforeAll(async () => {
   );
   await agentBrowser(session, "eval", "console.error('timeline test: the form broke'); 1");
   await agentBrowser(session, "open", SECOND_PAGE);
+  // What the page looked like after the agent's last command, as the agent would see it.
+  await agentBrowser(session, "screenshot", SHOT);
 });
 
 afterAll(async () => {
@@ -58,14 +62,15 @@ describe("the timeline", () => {
         const { stdout } = await timeline("--json").catch(() => ({ stdout: "[]" }));
         return JSON.parse(stdout) as Entry[];
       },
-      (list) => list.some((e) => e.kind === "command" && e.action === "navigate"),
-      "the navigation never reached the timeline",
+      (list) => list.some((e) => e.kind === "command" && e.action === "screenshot"),
+      "the last command never reached the timeline",
     );
     const commands = entries.filter((e) => e.kind === "command").map((e) => [e.action, e.ok]);
     expect(commands, "every command, oldest first, with whether it worked").toEqual([
       ["click", false],
       ["evaluate", true],
       ["navigate", true],
+      ["screenshot", true],
     ]);
     const click = entries.find((e) => e.action === "click");
     expect(click?.text, "the command names its target").toBe("click #no-such-button");
@@ -96,6 +101,53 @@ describe("the timeline", () => {
     expect(errors.map((e) => e.text), "errors only: the console error").toEqual(["timeline test: the form broke"]);
   });
 
+  it("shows a command's moment in the panel as the past, as the page looked then, until Back to live", async () => {
+    await app.driver.findElement(byTestId("activity-tab")).click();
+    const navigate = await eventually(
+      async () => {
+        for (const li of await app.driver.findElements({ css: '[data-testid="activity-list"] li' })) {
+          if ((await li.getText()).includes("navigate data:")) return li;
+        }
+        return null;
+      },
+      (li) => li !== null,
+      "the navigation is not listed",
+    );
+    await navigate!.click();
+    const caption = await waitForText(app.driver, "past-caption", (t) => t.length > 0, 10_000);
+    expect(caption, "the moment is named").toMatch(/^after navigate data:/);
+    expect(await app.driver.findElement(byTestId("nav-reload")).isEnabled(), "nothing reaches the page from the past").toBe(false);
+    // The still and the agent's own screenshot of that moment, both shrunk to 64 px
+    // wide, differ little pixel for pixel.
+    const png = `data:image/png;base64,${readFileSync(SHOT).toString("base64")}`;
+    const difference = await app.driver.executeAsyncScript<number>(
+      `const [png, done] = arguments;
+       const still = document.querySelector('[data-testid="past-image"]');
+       const shot = new Image();
+       const pixels = (img) => {
+         const c = document.createElement('canvas'); c.width = 64; c.height = 32;
+         const g = c.getContext('2d'); g.drawImage(img, 0, 0, 64, 32);
+         return g.getImageData(0, 0, 64, 32).data;
+       };
+       const compare = () => {
+         const a = pixels(still), b = pixels(shot);
+         let sum = 0; for (let i = 0; i < a.length; i += 4) sum += Math.abs(a[i]-b[i]) + Math.abs(a[i+1]-b[i+1]) + Math.abs(a[i+2]-b[i+2]);
+         done(sum / (64 * 32 * 3));
+       };
+       shot.onload = () => (still.complete && still.naturalWidth > 0 ? compare() : still.addEventListener('load', compare));
+       shot.onerror = () => done(-1);
+       shot.src = png;`,
+      png,
+    );
+    expect(difference, "the still shows the page as the agent's screenshot did").toBeGreaterThanOrEqual(0);
+    expect(difference, "the still shows the page as the agent's screenshot did").toBeLessThan(12);
+
+    await app.driver.actions().sendKeys(Key.ESCAPE).perform();
+    await app.driver.wait(async () => !(await app.driver.findElement(byTestId("past")).isDisplayed()), 5_000, "Esc did not go back to live");
+    expect(await app.driver.findElement(byTestId("panel-badge")).getText(), "live again").toBe("Live");
+    expect(await app.driver.findElement(byTestId("nav-reload")).isEnabled(), "and the page takes input again").toBe(true);
+  });
+
   it("writes an HTML page that a browser opens with no network, listing the entries", async () => {
     const out = join(box.root, "timeline.html");
     await timeline("--html", out);
@@ -105,9 +157,16 @@ describe("the timeline", () => {
       { timeout: 60_000, maxBuffer: 16 << 20 },
     );
     const rows = dom.match(/<tr class="command[^"]*"/g) ?? [];
-    expect(rows.length, "a row per command").toBe(3);
+    expect(rows.length, "a row per command").toBe(4);
     expect(dom, "the failed click stands out").toMatch(/<tr class="command failed"[^>]*>.*click #no-such-button/);
     expect(dom, "the console error is listed").toContain("timeline test: the form broke");
+    const commandRows = dom.split("\n").filter((line) => line.startsWith('<tr class="command'));
+    expect(commandRows.length, "a line per command row").toBe(4);
+    for (const row of commandRows) {
+      expect(row, `each command shows the page before and after it: ${row.slice(0, 200)}`).toMatch(
+        /alt="the page before" src="data:image\/webp;base64,[^"]+".*alt="the page after" src="data:image\/webp;base64,/,
+      );
+    }
   });
 
   it("saves the timeline from the window as a page, and clears the history on a second click", async () => {

@@ -39,6 +39,7 @@ export {
   setRecordTimeline,
   timeline,
   saveTimeline,
+  timelineStill,
   clearTimeline,
   setFrameSize,
   requestFrame,

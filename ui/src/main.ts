@@ -1,7 +1,8 @@
 import "./styles.css";
 import { setupConnect } from "./sidebar/connect";
-import { ActivityLog } from "./panel/activity";
-import { appInfo, connect, copyScreenshot, defaultSessionName, errorMessage, onNewBrowser, openBrowser, setNotifyNewBrowser, setRecordTimeline, setStartAtLogin, navigate, onAttachState, onDetached, onTimelineEntry, openExternal, saveScreenshot, sendInput, timeline, saveTimeline, clearTimeline, type AppInfo } from "./ipc";
+import { ActivityLog, clock } from "./panel/activity";
+import { PastView } from "./panel/past";
+import { appInfo, connect, copyScreenshot, defaultSessionName, errorMessage, onNewBrowser, openBrowser, setNotifyNewBrowser, setRecordTimeline, setStartAtLogin, navigate, onAttachState, onDetached, onTimelineEntry, openExternal, saveScreenshot, sendInput, timeline, timelineStill, saveTimeline, clearTimeline, type AppInfo } from "./ipc";
 import { renderAbout } from "./app/about";
 import { installToggle } from "./app/toggle";
 import { installCompact } from "./app/compact";
@@ -43,7 +44,14 @@ async function boot(): Promise<void> {
   const state = new AppState();
   const painter = framePainter(state, panel.screen, info.transport);
   const watchOnly = new WatchOnly(byTestId<HTMLButtonElement>("lock"), viewport, window.localStorage, info.workspace);
-  const drivable = () => state.live && !watchOnly.on;
+  const past = new PastView({
+    root: byTestId("past"),
+    image: byTestId<HTMLImageElement>("past-image"),
+    caption: byTestId("past-caption"),
+    back: byTestId<HTMLButtonElement>("back-to-live"),
+  });
+  // While a past moment is shown, nothing reaches the page.
+  const drivable = () => state.live && !watchOnly.on && !past.shown;
   const toolbar = new Toolbar(
     {
       back: byTestId<HTMLButtonElement>("nav-back"),
@@ -68,6 +76,7 @@ async function boot(): Promise<void> {
     },
   );
   watchOnly.onChange(() => toolbar.setEnabled(drivable()));
+  past.onChange(() => toolbar.setEnabled(drivable()));
   const keys = byTestId<HTMLTextAreaElement>("keys");
   installShortcuts(document, () => document.activeElement === keys, {
     address: () => {
@@ -102,6 +111,21 @@ async function boot(): Promise<void> {
     },
     {
       fetch: timeline,
+      pick: (entry) => {
+        // A command shows the page after it (the still it names, else the first after its
+        // end); anything else the page as it was then.
+        const after = entry.kind === "command";
+        const request: [number, boolean] =
+          entry.after != null ? [entry.after, false] : after ? [entry.at + (entry.durationMs ?? 0), true] : [entry.at, false];
+        timelineStill(...request).then(
+          (url) => {
+            if (!url) return toolbar.notify("No picture of the page was recorded for that moment.", "error");
+            const when = clock(entry.at).slice(0, 8);
+            past.show(url, `${after ? "after" : "at"} ${entry.text} · ${when}`);
+          },
+          (error) => toolbar.notify(errorMessage(error), "error"),
+        );
+      },
       save: saveTimeline,
       clear: clearTimeline,
       notify: (text, kind) => toolbar.notify(text, kind),
@@ -112,11 +136,16 @@ async function boot(): Promise<void> {
   await onAttachState((event) => {
     if (event.session.id === recordedSession) return;
     recordedSession = event.session.id;
+    past.hide();
     void activity.reload();
   });
   await onDetached(() => {
     recordedSession = null;
     activity.clear();
+    past.hide();
+  });
+  past.onChange((shown) => {
+    if (!shown) activity.unpick();
   });
   await onTimelineEntry((entry) => (entry ? activity.add(entry) : void activity.reload()));
 

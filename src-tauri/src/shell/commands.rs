@@ -140,6 +140,19 @@ pub fn timeline(state: State<'_, AppState>) -> Vec<Entry> {
     state.timeline().unwrap_or_default()
 }
 
+/// The page as it was at a moment of the timeline (`at`, epoch ms; with `after`, the
+/// first still after it), as a `data:` URL of its WebP still, or nothing when none was
+/// recorded.
+#[tauri::command]
+pub fn timeline_still(state: State<'_, AppState>, at: f64, after: bool) -> Option<String> {
+    use base64::Engine;
+    let webp = state.still(at, after)?;
+    Some(format!(
+        "data:image/webp;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(webp)
+    ))
+}
+
 /// Forgets what was recorded of the session on screen ("Clear history").
 #[tauri::command]
 pub fn clear_timeline(state: State<'_, AppState>) -> Result<(), UiError> {
@@ -155,19 +168,20 @@ pub fn save_timeline(state: State<'_, AppState>) -> Result<String, UiError> {
     let (workspace, session) = state
         .recorded()
         .ok_or_else(|| ShellError::NotRecorded.to_ui())?;
-    let entries = match TimelineDir::default_dir() {
-        Some(dir) => {
+    let (entries, stills) = match TimelineDir::default_dir() {
+        Some(dir) => (
             dir.read(&workspace, &session)
                 .map_err(|e| e.to_ui())?
-                .entries
-        }
-        None => Vec::new(),
+                .entries,
+            dir.stills(&workspace, &session),
+        ),
+        None => (Vec::new(), Vec::new()),
     };
-    let path = report::save(&session, &workspace, &entries, &report::default_dir()).map_err(
-        |(path, e)| {
+    let dir = report::default_dir();
+    let path =
+        report::save(&session, &workspace, &entries, &stills, &dir).map_err(|(path, e)| {
             ShellError::Timeline(format!("{} could not be written: {e}", path.display())).to_ui()
-        },
-    )?;
+        })?;
     tracing::info!(path = %path.display(), entries = entries.len(), "timeline saved");
     Ok(path.display().to_string())
 }
@@ -360,6 +374,7 @@ ipc_primitive! {
     String => "string",
     // Frame numbers stay far below 2^53.
     u64 => "number",
+    f64 => "number",
     Channel<InvokeResponseBody> => "Channel<ArrayBuffer>",
 }
 
@@ -446,6 +461,7 @@ surface! {
     set_notify_new_browser(on: bool) -> ();
     set_record_timeline(on: bool) -> ();
     timeline() -> Vec<Entry>;
+    timeline_still(at: f64, after: bool) -> Option<String>;
     clear_timeline() -> ();
     save_timeline() -> String;
 }

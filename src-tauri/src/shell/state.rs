@@ -221,6 +221,7 @@ impl AppState {
         let workspace = session.cwd.clone().unwrap_or_else(|| self.workspace());
         match timeline::store::record(
             attachment.messages(),
+            attachment.frames(),
             &dir,
             &workspace,
             &session.name,
@@ -249,6 +250,19 @@ impl AppState {
             .unwrap_or_default();
         entries.drain(..entries.len().saturating_sub(TIMELINE_SHOWN));
         Some(entries)
+    }
+
+    /// The still of the session on screen nearest a moment: the page as it was at `at`
+    /// (the latest still at or before it), or, with `after`, the first one after it.
+    pub fn still(&self, at: f64, after: bool) -> Option<Vec<u8>> {
+        let (workspace, session) = self.recorded()?;
+        let stills = TimelineDir::default_dir()?.stills(&workspace, &session);
+        let still = if after {
+            timeline::stills::after(&stills, at)
+        } else {
+            timeline::stills::before(&stills, at)
+        }?;
+        std::fs::read(&still.path).ok()
     }
 
     /// Forgets what was recorded of the session on screen.

@@ -26,4 +26,13 @@ text: string,
 /**
  * How long a command took, in milliseconds, as the daemon measured it.
  */
-durationMs?: number | null, };
+durationMs?: number, 
+/**
+ * A command's still of the page as it was given: its time (see
+ * [`stills::file_name`]).
+ */
+before?: number, 
+/**
+ * A command's still of the page after it: its time.
+ */
+after?: number, };

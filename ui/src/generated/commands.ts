@@ -40,6 +40,7 @@ export const COMMANDS = [
   "set_notify_new_browser",
   "set_record_timeline",
   "timeline",
+  "timeline_still",
   "clear_timeline",
   "save_timeline",
 ] as const;
@@ -95,6 +96,8 @@ export const setNotifyNewBrowser = (on: boolean) => invoke<void>("set_notify_new
 export const setRecordTimeline = (on: boolean) => invoke<void>("set_record_timeline", { on });
 
 export const timeline = () => invoke<Array<Entry>>("timeline");
+
+export const timelineStill = (at: number, after: boolean) => invoke<string | null>("timeline_still", { at, after });
 
 export const clearTimeline = () => invoke<void>("clear_timeline");
 

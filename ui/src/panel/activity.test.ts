@@ -31,6 +31,7 @@ function elements(): ActivityElements {
 
 const actions = (fetch: () => Promise<Entry[]>, over: Partial<ActivityActions> = {}): ActivityActions => ({
   fetch,
+  pick: () => {},
   save: async () => "/saved.html",
   clear: async () => {},
   notify: () => {},
@@ -88,6 +89,36 @@ describe("the activity lists", () => {
     log.clear();
     expect(el.list.children.length).toBe(0);
     expect(el.empty.hidden).toBe(false);
+  });
+
+  it("jump to an entry's moment on a click, and step with the arrow keys", async () => {
+    const el = elements();
+    const pick = vi.fn();
+    const log = new ActivityLog(
+      el,
+      actions(
+        async () => [
+          entry(1, "command", "click #a", true, "click"),
+          entry(2, "command", "click #b", false, "click"),
+          entry(3, "command", "click #c", true, "click"),
+        ],
+        { pick },
+      ),
+    );
+    log.setOpen(true);
+    await log.reload();
+    (el.list.children[1] as HTMLElement).click();
+    expect(pick).toHaveBeenLastCalledWith(expect.objectContaining({ text: "click #b" }));
+    expect(el.list.children[1].getAttribute("aria-selected")).toBe("true");
+    el.list.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight" }));
+    expect(pick).toHaveBeenLastCalledWith(expect.objectContaining({ text: "click #c" }));
+    el.list.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight" }));
+    expect(pick, "the last stays the last").toHaveBeenLastCalledWith(expect.objectContaining({ text: "click #c" }));
+    el.list.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowLeft" }));
+    el.list.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowLeft" }));
+    expect(pick).toHaveBeenLastCalledWith(expect.objectContaining({ text: "click #a" }));
+    log.unpick();
+    expect([...el.list.children].some((li) => li.getAttribute("aria-selected") === "true"), "back to live: nothing picked").toBe(false);
   });
 
   it("clear the history only on a second click", async () => {

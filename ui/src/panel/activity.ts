@@ -10,6 +10,9 @@
 // "Save timeline…" writes the whole recorded timeline as one HTML page in the downloads
 // folder; "Clear history" empties it, after a second click to confirm.
 //
+// Each entry jumps to its moment: clicking it (or stepping with the arrow keys while the
+// list has focus) asks for the page as it was then, which the panel shows as the past.
+//
 // Usage: `const log = new ActivityLog(elements, actions); log.reload(); log.add(entry);`
 import type { Entry } from "../generated/Entry";
 
@@ -28,6 +31,8 @@ export interface ActivityElements {
 }
 
 export interface ActivityActions {
+  /** The person picked an entry: show its moment. */
+  pick(entry: Entry): void;
   /** The recorded entries, oldest first. */
   fetch(): Promise<Entry[]>;
   /** Writes the timeline as a page; its path. */
@@ -104,6 +109,18 @@ export class ActivityLog {
     el.activityTab.addEventListener("click", () => this.show("activity"));
     el.consoleTab.addEventListener("click", () => this.show("console"));
     el.errorsOnly.addEventListener("change", () => this.render());
+    el.list.tabIndex = 0;
+    el.list.addEventListener("click", (e) => {
+      const li = (e.target as Element).closest("li");
+      const index = li ? [...el.list.children].indexOf(li) : -1;
+      if (index >= 0) this.pickAt(index);
+    });
+    el.list.addEventListener("keydown", (e) => {
+      const step = e.key === "ArrowRight" || e.key === "ArrowDown" ? 1 : e.key === "ArrowLeft" || e.key === "ArrowUp" ? -1 : 0;
+      if (step === 0) return;
+      e.preventDefault();
+      this.step(step);
+    });
     this.show("activity");
     this.setOpen(false);
   }
@@ -158,6 +175,38 @@ export class ActivityLog {
     if (merge(this.entries, entry)) this.render();
   }
 
+  /** The entry picked last, as listed now. */
+  private picked: Entry | null = null;
+
+  /** Picks the entry `step` away from the one picked (the first or last when none). */
+  step(step: number): void {
+    const shown = visible(this.entries, this.view, this.el.errorsOnly.checked);
+    if (shown.length === 0) return;
+    const at = this.picked ? shown.indexOf(this.picked) : -1;
+    const next = at < 0 ? (step > 0 ? 0 : shown.length - 1) : Math.min(shown.length - 1, Math.max(0, at + step));
+    this.pickAt(next);
+  }
+
+  private pickAt(index: number): void {
+    const entry = visible(this.entries, this.view, this.el.errorsOnly.checked)[index];
+    if (!entry) return;
+    this.picked = entry;
+    this.markPicked();
+    this.el.list.children[index]?.scrollIntoView({ block: "nearest" });
+    this.actions.pick(entry);
+  }
+
+  /** Forgets the pick (back to live). */
+  unpick(): void {
+    this.picked = null;
+    this.markPicked();
+  }
+
+  private markPicked(): void {
+    const shown = visible(this.entries, this.view, this.el.errorsOnly.checked);
+    [...this.el.list.children].forEach((li, i) => li.setAttribute("aria-selected", String(shown[i] === this.picked)));
+  }
+
   private show(view: View): void {
     this.view = view;
     this.el.activityTab.setAttribute("aria-selected", String(view === "activity"));
@@ -190,11 +239,12 @@ export class ActivityLog {
       return li;
     });
     this.el.list.replaceChildren(...items);
+    this.markPicked();
     this.el.empty.hidden = items.length > 0;
     this.el.empty.textContent =
       this.view === "activity"
         ? "Nothing recorded yet: the agent's commands show here as it gives them."
         : "The page has said nothing in its console.";
-    this.el.list.lastElementChild?.scrollIntoView({ block: "nearest" });
+    if (!this.picked) this.el.list.lastElementChild?.scrollIntoView({ block: "nearest" });
   }
 }

@@ -73,8 +73,8 @@ impl Coded for ScreenshotError {
     }
 }
 
-/// Re-encodes a JPEG frame.
-pub fn encode(jpeg: &[u8], format: ImageFormat) -> Result<Vec<u8>, ScreenshotError> {
+/// A JPEG frame's pixels: RGB, 3 bytes each, row by row, and its width and height.
+pub fn decode_rgb(jpeg: &[u8]) -> Result<(Vec<u8>, u32, u32), ScreenshotError> {
     let options = DecoderOptions::default().jpeg_set_out_colorspace(ColorSpace::RGB);
     let mut decoder = JpegDecoder::new_with_options(jpeg, options);
     let rgb = decoder
@@ -83,7 +83,12 @@ pub fn encode(jpeg: &[u8], format: ImageFormat) -> Result<Vec<u8>, ScreenshotErr
     let (width, height) = decoder
         .dimensions()
         .ok_or_else(|| ScreenshotError::Decode("no dimensions".into()))?;
-    let (width, height) = (width as u32, height as u32);
+    Ok((rgb, width as u32, height as u32))
+}
+
+/// Re-encodes a JPEG frame.
+pub fn encode(jpeg: &[u8], format: ImageFormat) -> Result<Vec<u8>, ScreenshotError> {
+    let (rgb, width, height) = decode_rgb(jpeg)?;
     match format {
         ImageFormat::Png => {
             let mut out = Vec::new();

@@ -14,7 +14,8 @@
 //!   typed (`fill` names its field only, as the panel does);
 //! - URL changes, tabs opened, closed and switched, console messages with their level,
 //!   and page errors;
-//! - not yet: stills of the page around each command.
+//! - stills of the page: before and after each command, and one a second while the page
+//!   changes ([`stills`]).
 //!
 //! ```no_run
 //! use porthole_core::timeline::store::TimelineDir;
@@ -27,6 +28,7 @@
 
 pub mod record;
 pub mod report;
+pub mod stills;
 pub mod store;
 
 use serde::{Deserialize, Serialize};
@@ -49,7 +51,17 @@ pub struct Entry {
     pub text: String,
     /// How long a command took, in milliseconds, as the daemon measured it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub duration_ms: Option<f64>,
+    /// A command's still of the page as it was given: its time (see
+    /// [`stills::file_name`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub before: Option<f64>,
+    /// A command's still of the page after it: its time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub after: Option<f64>,
 }
 
 /// What kind of moment an [`Entry`] is.

@@ -64,6 +64,8 @@ impl Recorder {
                             ok: None,
                             text,
                             duration_ms: None,
+                            before: None,
+                            after: None,
                         },
                     );
                 }
@@ -95,6 +97,8 @@ impl Recorder {
                     action: Some(level),
                     text,
                     duration_ms: None,
+                    before: None,
+                    after: None,
                 }]
             }
             ServerMessage::PageError(value) => {
@@ -110,6 +114,8 @@ impl Recorder {
                     ok: Some(false),
                     text,
                     duration_ms: None,
+                    before: None,
+                    after: None,
                 }]
             }
             ServerMessage::Url(url) => {
@@ -124,6 +130,8 @@ impl Recorder {
                     ok: Some(true),
                     text: clip(&url.url),
                     duration_ms: None,
+                    before: None,
+                    after: None,
                 }]
             }
             ServerMessage::Tabs(tabs) => self.tabs_changed(&tabs.tabs, now),
@@ -181,6 +189,8 @@ impl Recorder {
             ok: Some(true),
             text,
             duration_ms: None,
+            before: None,
+            after: None,
         };
         let mut entries: Vec<Entry> = tabs
             .iter()

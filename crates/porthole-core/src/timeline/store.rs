@@ -17,13 +17,21 @@ use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use thiserror::Error;
-use tokio::sync::broadcast;
+
+use base64::Engine;
+use tokio::sync::{broadcast, watch};
 
 use crate::error::{Coded, ErrorCode};
+use crate::stream::activity::AgentCommand;
+use crate::stream::frames::Frame;
 use crate::stream::protocol::ServerMessage;
 use crate::timeline::record::Recorder;
-use crate::timeline::Entry;
+use crate::timeline::stills::{self, Still};
+use crate::timeline::{Entry, EntryKind};
 
 /// How much history a workspace keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +132,10 @@ impl TimelineDir {
     /// recording that has it open goes on writing into it. Forgetting what was never
     /// recorded is fine.
     pub fn clear(&self, workspace: &Path, session: &str) -> io::Result<()> {
+        match fs::remove_dir_all(self.stills_dir(workspace, session)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
         match OpenOptions::new()
             .write(true)
             .open(self.file(workspace, session))
@@ -134,9 +146,10 @@ impl TimelineDir {
         }
     }
 
-    /// Keeps `workspace`'s history within `retention` at `now`: entries older than the
-    /// period are cut from every file, then, while the folder is over its size, the
-    /// least recently written files go, and the newest keeps what fits. Returns how many entries and files went.
+    /// Keeps `workspace`'s history within `retention` at `now`: entries and stills
+    /// older than the period go; then, while the folder is over its size, the oldest
+    /// stills (the entries are worth more and weigh less), then the least recently
+    /// written sessions, and the newest keeps the entries that fit.
     pub fn prune(
         &self,
         workspace: &Path,
@@ -150,8 +163,13 @@ impl TimelineDir {
         };
         let cutoff = epoch_ms(now) - retention.max_age.as_millis() as f64;
         let mut files = Vec::new();
+        let mut still_dirs = Vec::new();
         for item in listing.flatten() {
             let path = item.path();
+            if path.extension().is_some_and(|e| e == "stills") {
+                still_dirs.push(path);
+                continue;
+            }
             if path.extension().is_none_or(|e| e != "jsonl") {
                 continue;
             }
@@ -170,14 +188,42 @@ impl TimelineDir {
             let meta = fs::metadata(&path)?;
             files.push((meta.modified().unwrap_or(UNIX_EPOCH), meta.len(), path));
         }
+        let mut stills = Vec::new();
+        for still_dir in still_dirs {
+            if !still_dir.with_extension("jsonl").exists() {
+                pruned.stills += stills::list(&still_dir).len();
+                fs::remove_dir_all(&still_dir)?;
+                continue;
+            }
+            for still in stills::list(&still_dir) {
+                if still.at < cutoff {
+                    fs::remove_file(&still.path)?;
+                    pruned.stills += 1;
+                } else {
+                    let len = fs::metadata(&still.path).map_or(0, |m| m.len());
+                    stills.push((still.at, len, still.path));
+                }
+            }
+        }
+        let mut total: u64 = files.iter().map(|(_, len, _)| len).sum::<u64>()
+            + stills.iter().map(|(_, len, _)| len).sum::<u64>();
+        stills.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for (_, len, path) in stills {
+            if total <= retention.max_bytes {
+                break;
+            }
+            fs::remove_file(&path)?;
+            total -= len;
+            pruned.stills += 1;
+        }
         files.sort();
-        let mut total: u64 = files.iter().map(|(_, len, _)| len).sum();
         let newest = files.pop();
         for (_, len, path) in files {
             if total <= retention.max_bytes {
                 break;
             }
             fs::remove_file(&path)?;
+            let _ = fs::remove_dir_all(path.with_extension("stills"));
             total -= len;
             pruned.files += 1;
         }
@@ -200,6 +246,16 @@ impl TimelineDir {
         }
         Ok(pruned)
     }
+
+    /// The folder of a session's stills.
+    pub fn stills_dir(&self, workspace: &Path, session: &str) -> PathBuf {
+        self.file(workspace, session).with_extension("stills")
+    }
+
+    /// The session's stills, oldest first.
+    pub fn stills(&self, workspace: &Path, session: &str) -> Vec<Still> {
+        stills::list(&self.stills_dir(workspace, session))
+    }
 }
 
 /// What [`TimelineDir::prune`] removed.
@@ -207,6 +263,7 @@ impl TimelineDir {
 pub struct Pruned {
     pub entries: usize,
     pub files: usize,
+    pub stills: usize,
 }
 
 /// A recording in progress: the entries it writes, as they are written, for whoever
@@ -228,86 +285,261 @@ impl Recording {
 /// How many written entries a subscriber of [`Recording::subscribe`] may fall behind.
 pub const WRITTEN_BACKLOG: usize = 256;
 
-/// Records an attachment's messages as `session`'s timeline in `workspace`, until the
-/// attachment ends (its sender is dropped). Runs on a thread of its own, since pruning
-/// and writing are blocking I/O that must not hold up the async runtime's workers or
-/// the window: it first keeps the workspace within `retention` (what arrives meanwhile
-/// waits in the channel), then writes and flushes each entry as it completes; commands
-/// still running at the end are written as never finished. A file that cannot be
-/// written is logged, never fatal to the attachment.
+/// What the recording's writer thread is given to do.
+enum Job {
+    Entries(Vec<Entry>),
+    Still { at: f64, frame: Arc<Frame> },
+}
+
+/// Records an attachment as `session`'s timeline in `workspace`, until the attachment
+/// ends (its channels close): its messages as entries, its frames as stills (see
+/// [`stills`] for which). A task on the async runtime follows the attachment and
+/// decides; a thread of its own does the blocking work, so neither the runtime's
+/// workers nor the window wait on a disk or an encoder: it first keeps the workspace
+/// within `retention` (what arrives meanwhile waits), then writes and flushes each
+/// entry as it completes and encodes each still. Commands still running at the end
+/// are written as never finished. A file that cannot be written is logged, never fatal
+/// to the attachment. Must be called within a tokio runtime.
 pub fn record(
     mut messages: broadcast::Receiver<ServerMessage>,
+    mut frames: watch::Receiver<Option<Arc<Frame>>>,
     dir: &TimelineDir,
     workspace: &Path,
     session: &str,
     retention: Retention,
 ) -> io::Result<Recording> {
-    let (dir, workspace, file) = (
-        dir.clone(),
-        workspace.to_path_buf(),
-        dir.file(workspace, session),
-    );
     let (written, _) = broadcast::channel(WRITTEN_BACKLOG);
     let recording = Recording {
         written: written.clone(),
     };
+    let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+    // A periodic still waits while one is being encoded; those around commands do not.
+    let encoding = Arc::new(AtomicBool::new(false));
+    let writer = Writer {
+        dir: dir.clone(),
+        workspace: workspace.to_path_buf(),
+        session: session.to_owned(),
+        written,
+        encoding: encoding.clone(),
+    };
     std::thread::Builder::new()
         .name("timeline".into())
-        .spawn(move || {
-            match dir.prune(&workspace, retention, SystemTime::now()) {
-                Ok(pruned) if pruned != Pruned::default() => {
-                    tracing::info!(
-                        entries = pruned.entries,
-                        files = pruned.files,
-                        "older history pruned"
-                    )
-                }
-                Ok(_) => {}
-                Err(error) => tracing::warn!(%error, "cannot prune the history"),
+        .spawn(move || writer.run(queue, retention))?;
+    tokio::spawn(async move {
+        let mut recorder = Recorder::new();
+        let mut frames_open = true;
+        let mut last_still: Option<(f64, u64)> = None;
+        // Commands answered, waiting for the still of the page after them: the first
+        // frame Chrome captured after the result came (frames trail the page: the one
+        // that arrives next may show the page before), or the page as it stands
+        // AFTER_WAIT later when none comes (the page did not change).
+        let mut waiting: Vec<Entry> = Vec::new();
+        let mut answered_at = 0.0;
+        let mut after_due: Option<tokio::time::Instant> = None;
+        // The still taken as each running command was given, by the command's time.
+        let mut befores: HashMap<u64, f64> = HashMap::new();
+        let latest = |frames: &watch::Receiver<Option<Arc<Frame>>>| frames.borrow().clone();
+        // A still around a command is `forced`: taken even of an unchanged page (the
+        // writer links it to the last one), so every command has its before and after.
+        // Returns the still's time, if there was a frame to take it of.
+        let still = |frame: Option<Arc<Frame>>,
+                     at: f64,
+                     last: &mut Option<(f64, u64)>,
+                     forced: bool|
+         -> Option<f64> {
+            let frame = frame?;
+            // Whole milliseconds name the files: two stills in one millisecond would
+            // share a name, so each comes at least a millisecond after the last.
+            let at = last.map_or(at.round(), |(previous, _)| at.round().max(previous + 1.0));
+            if !forced && last.is_some_and(|(_, seq)| seq == frame.seq) {
+                return None; // the page did not change since the last still
             }
-            let opened = file
-                .parent()
-                .map_or(Ok(()), fs::create_dir_all)
-                .and_then(|()| OpenOptions::new().create(true).append(true).open(&file));
-            let mut out = match opened {
-                Ok(out) => BufWriter::new(out),
-                Err(error) => {
-                    tracing::warn!(%error, file = %file.display(), "cannot record the timeline");
-                    return;
-                }
-            };
-            tracing::debug!(file = %file.display(), "recording the timeline");
-            let mut recorder = Recorder::new();
-            let mut write = |entries: Vec<Entry>| {
-                if entries.is_empty() {
-                    return;
-                }
-                let result = entries
-                    .iter()
-                    .try_for_each(|e| write_entry(&mut out, e))
-                    .and_then(|()| out.flush());
-                if let Err(error) = result {
-                    tracing::warn!(%error, file = %file.display(), "cannot write the timeline");
-                }
-                for entry in entries {
-                    let _ = written.send(entry);
-                }
-            };
-            loop {
-                match messages.blocking_recv() {
-                    Ok(message) => write(recorder.take(&message, epoch_ms(SystemTime::now()))),
+            *last = Some((at, frame.seq));
+            encoding.store(true, Ordering::Release);
+            let _ = jobs.send(Job::Still { at, frame });
+            Some(at)
+        };
+        let settle = |waiting: &mut Vec<Entry>, after: Option<f64>| {
+            let mut done = std::mem::take(waiting);
+            for entry in &mut done {
+                entry.after = after;
+            }
+            if !done.is_empty() {
+                let _ = jobs.send(Job::Entries(done));
+            }
+        };
+        loop {
+            tokio::select! {
+                message = messages.recv() => match message {
+                    Ok(message) => {
+                        let now = epoch_ms(SystemTime::now());
+                        if matches!(&message, ServerMessage::Command(c) if AgentCommand::started(c).is_some()) {
+                            if let Some(at) = still(latest(&frames), now, &mut last_still, true) {
+                                befores.insert(now.to_bits(), at);
+                            }
+                        }
+                        let (mut commands, others): (Vec<Entry>, Vec<Entry>) = recorder
+                            .take(&message, now)
+                            .into_iter()
+                            .partition(|e| e.kind == EntryKind::Command);
+                        for entry in &mut commands {
+                            entry.before = befores.remove(&entry.at.to_bits());
+                        }
+                        if !commands.is_empty() {
+                            after_due = Some(tokio::time::Instant::now() + stills::AFTER_WAIT);
+                            answered_at = now;
+                            waiting.extend(commands);
+                        }
+                        if !others.is_empty() && jobs.send(Job::Entries(others)).is_err() {
+                            break;
+                        }
+                    }
                     Err(broadcast::error::RecvError::Lagged(missed)) => {
-                        tracing::warn!(
-                            missed,
-                            "the timeline fell behind the stream; messages were missed"
-                        );
+                        tracing::warn!(missed, "the timeline fell behind the stream; messages were missed");
                     }
                     Err(broadcast::error::RecvError::Closed) => break,
+                },
+                changed = frames.changed(), if frames_open => {
+                    if changed.is_err() {
+                        frames_open = false;
+                        continue;
+                    }
+                    let now = epoch_ms(SystemTime::now());
+                    let frame = frames.borrow_and_update().clone();
+                    let fresh = frame
+                        .as_ref()
+                        .and_then(|f| f.metadata.timestamp_ms())
+                        .is_some_and(|captured| captured >= answered_at);
+                    if !waiting.is_empty() && fresh {
+                        after_due = None;
+                        let at = still(frame, now, &mut last_still, true);
+                        settle(&mut waiting, at);
+                    } else if !encoding.load(Ordering::Acquire)
+                        && last_still.is_none_or(|(at, _)| now - at >= stills::EVERY.as_millis() as f64)
+                    {
+                        still(frame, now, &mut last_still, false);
+                    }
+                }
+                () = sleep_until(after_due), if after_due.is_some() => {
+                    after_due = None;
+                    let at = still(latest(&frames), epoch_ms(SystemTime::now()), &mut last_still, true);
+                    settle(&mut waiting, at);
                 }
             }
-            write(recorder.finish());
-        })?;
+        }
+        let at = (!waiting.is_empty())
+            .then(|| {
+                still(
+                    latest(&frames),
+                    epoch_ms(SystemTime::now()),
+                    &mut last_still,
+                    true,
+                )
+            })
+            .flatten();
+        settle(&mut waiting, at);
+        let mut unanswered = recorder.finish();
+        for entry in &mut unanswered {
+            entry.before = befores.remove(&entry.at.to_bits());
+        }
+        let _ = jobs.send(Job::Entries(unanswered));
+    });
     Ok(recording)
+}
+
+/// Sleeps until `due`; forever without one (the branch is disabled then).
+async fn sleep_until(due: Option<tokio::time::Instant>) {
+    match due {
+        Some(due) => tokio::time::sleep_until(due).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The recording's blocking side: the file, the stills, the subscribers.
+struct Writer {
+    dir: TimelineDir,
+    workspace: PathBuf,
+    session: String,
+    written: broadcast::Sender<Entry>,
+    encoding: Arc<AtomicBool>,
+}
+
+impl Writer {
+    fn run(self, queue: std::sync::mpsc::Receiver<Job>, retention: Retention) {
+        match self
+            .dir
+            .prune(&self.workspace, retention, SystemTime::now())
+        {
+            Ok(pruned) if pruned != Pruned::default() => tracing::info!(
+                entries = pruned.entries,
+                files = pruned.files,
+                stills = pruned.stills,
+                "older history pruned"
+            ),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "cannot prune the history"),
+        }
+        let file = self.dir.file(&self.workspace, &self.session);
+        let opened = file
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| OpenOptions::new().create(true).append(true).open(&file));
+        let mut out = match opened {
+            Ok(out) => BufWriter::new(out),
+            Err(error) => {
+                tracing::warn!(%error, file = %file.display(), "cannot record the timeline");
+                return;
+            }
+        };
+        tracing::debug!(file = %file.display(), "recording the timeline");
+        let stills_dir = self.dir.stills_dir(&self.workspace, &self.session);
+        let mut last_still: Option<(u64, PathBuf)> = None;
+        while let Ok(job) = queue.recv() {
+            match job {
+                Job::Entries(entries) => {
+                    let result = entries
+                        .iter()
+                        .try_for_each(|e| write_entry(&mut out, e))
+                        .and_then(|()| out.flush());
+                    if let Err(error) = result {
+                        tracing::warn!(%error, file = %file.display(), "cannot write the timeline");
+                    }
+                    for entry in entries {
+                        let _ = self.written.send(entry);
+                    }
+                }
+                Job::Still { at, frame } => {
+                    let path = stills_dir.join(stills::file_name(at));
+                    let same = last_still.as_ref().filter(|(seq, _)| *seq == frame.seq);
+                    let saved = match same {
+                        // The page did not change: the same picture, linked, not encoded again.
+                        Some((_, last)) if *last == path => Ok(()),
+                        Some((_, last)) => fs::hard_link(last, &path)
+                            .or_else(|_| fs::copy(last, &path).map(|_| ()))
+                            .map_err(|e| e.to_string()),
+                        None => save_still(&path, &frame),
+                    };
+                    match saved {
+                        Ok(()) => last_still = Some((frame.seq, path)),
+                        Err(error) => tracing::debug!(%error, "no still of this frame"),
+                    }
+                    self.encoding.store(false, Ordering::Release);
+                }
+            }
+        }
+    }
+}
+
+/// Encodes `frame` as a still at `path`.
+fn save_still(path: &Path, frame: &Frame) -> Result<(), String> {
+    let jpeg = base64::engine::general_purpose::STANDARD
+        .decode(frame.jpeg_base64.as_bytes())
+        .map_err(|e| e.to_string())?;
+    let webp = stills::encode(&jpeg).map_err(|e| e.to_string())?;
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    }
+    fs::write(path, webp).map_err(|e| e.to_string())
 }
 
 fn write_entry(out: &mut impl Write, entry: &Entry) -> io::Result<()> {
@@ -396,6 +628,8 @@ mod tests {
             ok: Some(true),
             text: text.into(),
             duration_ms: None,
+            before: None,
+            after: None,
         }
     }
 
@@ -424,28 +658,52 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_recording_reads_back_oldest_first_and_survives_a_torn_line() {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_recording_reads_back_oldest_first_with_stills_and_survives_a_torn_line() {
         let temp = tempfile::tempdir().expect("temp dir");
         let dir = TimelineDir::at(temp.path().to_path_buf());
         let workspace = temp.path().join("ws");
         let file = dir.file(&workspace, "s");
         let (tx, rx) = broadcast::channel(16);
-        let recording =
-            record(rx, &dir, &workspace, "s", Retention::default()).expect("recording starts");
+        let (frames_tx, frames) = watch::channel(None);
+        let recording = record(rx, frames, &dir, &workspace, "s", Retention::default())
+            .expect("recording starts");
         let mut written = recording.subscribe();
         drop(recording);
+        let frame = |seq: u64| {
+            let data = base64::engine::general_purpose::STANDARD
+                .encode(include_bytes!("testdata/frame.jpg"));
+            // Captured now, as Chrome stamps its frames.
+            let metadata = crate::stream::protocol::FrameMetadata {
+                timestamp: Some(epoch_ms(SystemTime::now())),
+                ..Default::default()
+            };
+            let message = crate::stream::protocol::FrameMessage {
+                seq: Some(seq),
+                data,
+                metadata,
+            };
+            Some(Arc::new(Frame::from_message(message, 0.0, seq)))
+        };
+        let pause = || tokio::time::sleep(std::time::Duration::from_millis(100));
+        frames_tx.send_replace(frame(1));
+        pause().await;
         for line in [
             r##"{"type":"command","action":"click","id":"r1","params":{"selector":"#go"}}"##,
             r##"{"type":"console","level":"error","text":"bad","timestamp":1}"##,
             r##"{"type":"result","action":"click","id":"r1","data":{},"duration_ms":3}"##,
-            r##"{"type":"command","action":"navigate","id":"r2","params":{"url":"https://a.test/"}}"##,
         ] {
             tx.send(parse(line).expect("valid")).expect("a receiver");
         }
+        pause().await;
+        frames_tx.send_replace(frame(2));
+        pause().await;
+        let navigate = r##"{"type":"command","action":"navigate","id":"r2","params":{"url":"https://a.test/"}}"##;
+        tx.send(parse(navigate).expect("valid"))
+            .expect("a receiver");
         drop(tx);
         let mut told = Vec::new();
-        while let Ok(entry) = written.blocking_recv() {
+        while let Ok(entry) = written.recv().await {
             told.push(entry.text);
         }
         assert_eq!(
@@ -453,6 +711,41 @@ mod tests {
             ["bad", "click #go", "navigate https://a.test/"],
             "subscribers are told each entry as it is written, and the end"
         );
+        let stills = dir.stills(&workspace, "s");
+        // The first frame; the click's before (the same page); the first frame captured
+        // after its result; the navigation's before (that page again).
+        assert_eq!(stills.len(), 4, "a still per moment: {stills:?}");
+        let recorded = dir.read(&workspace, "s").expect("readable").entries;
+        let click = recorded
+            .iter()
+            .find(|e| e.text == "click #go")
+            .expect("the click");
+        assert_eq!(
+            (click.before, click.after),
+            (Some(stills[1].at), Some(stills[2].at)),
+            "a command names its stills"
+        );
+        let navigate = recorded
+            .iter()
+            .find(|e| e.text.starts_with("navigate"))
+            .expect("there");
+        assert_eq!(navigate.before, Some(stills[3].at), "taken as it was given");
+        let pictures: std::collections::BTreeSet<u64> = stills
+            .iter()
+            .map(|s| std::os::unix::fs::MetadataExt::ino(&fs::metadata(&s.path).expect("there")))
+            .collect();
+        assert_eq!(
+            pictures.len(),
+            2,
+            "an unchanged page is linked, not encoded again"
+        );
+        for still in &stills {
+            let bytes = fs::read(&still.path).expect("a still file");
+            assert!(
+                bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP",
+                "stills are WebP"
+            );
+        }
         fs::OpenOptions::new()
             .append(true)
             .open(&file)
@@ -505,14 +798,36 @@ mod tests {
             max_age: Duration::from_secs(7 * 24 * 3600),
             max_bytes: 1 << 20,
         };
+        for (session, at) in [
+            ("old", today - 9.0 * day),
+            ("mixed", today - 8.0 * day),
+            ("mixed", today - day),
+        ] {
+            let stills = dir.stills_dir(&ws, session);
+            fs::create_dir_all(&stills).expect("folder made");
+            fs::write(stills.join(stills::file_name(at)), b"still").expect("still written");
+        }
         let pruned = dir.prune(&ws, retention, now).expect("pruned");
         assert_eq!(
             pruned,
             Pruned {
                 entries: 2,
-                files: 1
+                files: 1,
+                stills: 2,
             },
-            "an entry a week old goes, and a file left empty"
+            "an entry or a still a week old goes, a file left empty, and its session's stills"
+        );
+        assert_eq!(
+            dir.stills(&ws, "mixed")
+                .iter()
+                .map(|s| s.at)
+                .collect::<Vec<_>>(),
+            vec![(today - day).round()],
+            "the recent still stays"
+        );
+        assert!(
+            !dir.stills_dir(&ws, "old").exists(),
+            "the stills of a session gone go too"
         );
         let mixed = dir.read(&ws, "mixed").expect("kept");
         assert_eq!(mixed.entries.len(), 1);
@@ -529,8 +844,9 @@ mod tests {
         };
         let pruned = dir.prune(&ws, small, now).expect("pruned");
         assert_eq!(
-            pruned.files, 1,
-            "over the size, the least recently written session goes"
+            (pruned.stills, pruned.files),
+            (1, 1),
+            "over the size, stills go first, then the least recently written session"
         );
         assert!(dir.read(&ws, "mixed").is_err(), "the stalest went first");
         assert!(dir.read(&ws, "big").is_ok(), "the newest is kept");
