@@ -148,6 +148,25 @@ describe("the timeline", () => {
     expect(await app.driver.findElement(byTestId("nav-reload")).isEnabled(), "and the page takes input again").toBe(true);
   });
 
+  it("marks the commands on the timeline bar, the failed one standing out; a click and the arrow keys show their moments", async () => {
+    const markers = await app.driver.findElements({ css: '[data-testid="timeline-marker"][data-kind="command"]' });
+    expect(markers.length, "a marker per command").toBe(4);
+    expect(await markers[0].getAttribute("data-ok"), "the failed click stands out").toBe("false");
+    await app.driver.actions().move({ origin: markers[0] }).perform();
+    await waitForText(app.driver, "timeline-preview-text", (t) => t.includes("click #no-such-button · failed"), 5_000);
+    await app.driver.wait(
+      async () => (await app.driver.findElement(byTestId("timeline-preview-image")).getAttribute("src"))?.startsWith("data:image/webp"),
+      5_000,
+      "hovering a marker shows the page as it was",
+    );
+    await markers[0].click();
+    await waitForText(app.driver, "past-caption", (t) => t.startsWith("after click #no-such-button"), 5_000);
+    await app.driver.findElement(byTestId("timeline-bar")).sendKeys(Key.ARROW_RIGHT);
+    await waitForText(app.driver, "past-caption", (t) => t.startsWith("after evaluate"), 5_000);
+    await app.driver.findElement(byTestId("back-to-live")).click();
+    await app.driver.wait(async () => !(await app.driver.findElement(byTestId("past")).isDisplayed()), 5_000, "Back to live");
+  });
+
   it("writes an HTML page that a browser opens with no network, listing the entries", async () => {
     const out = join(box.root, "timeline.html");
     await timeline("--html", out);

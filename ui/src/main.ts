@@ -2,7 +2,8 @@ import "./styles.css";
 import { setupConnect } from "./sidebar/connect";
 import { ActivityLog, clock } from "./panel/activity";
 import { PastView } from "./panel/past";
-import { appInfo, connect, copyScreenshot, defaultSessionName, errorMessage, onNewBrowser, openBrowser, setNotifyNewBrowser, setRecordTimeline, setStartAtLogin, navigate, onAttachState, onDetached, onTimelineEntry, openExternal, saveScreenshot, sendInput, timeline, timelineStill, saveTimeline, clearTimeline, type AppInfo } from "./ipc";
+import { TimelineBar } from "./panel/timelineBar";
+import { appInfo, connect, copyScreenshot, defaultSessionName, errorMessage, onNewBrowser, openBrowser, setNotifyNewBrowser, setRecordTimeline, setStartAtLogin, navigate, onAttachState, onDetached, onTimelineEntry, openExternal, saveScreenshot, sendInput, timeline, timelineStill, saveTimeline, clearTimeline, type AppInfo, type Entry } from "./ipc";
 import { renderAbout } from "./app/about";
 import { installToggle } from "./app/toggle";
 import { installCompact } from "./app/compact";
@@ -97,6 +98,13 @@ async function boot(): Promise<void> {
     },
   });
 
+  // A command's moment is the page after it (the still it names, else the first after
+  // its end); anything else's, the page as it was then.
+  const stillFor = (entry: Entry) => {
+    const request: [number, boolean] =
+      entry.after != null ? [entry.after, false] : entry.kind === "command" ? [entry.at + (entry.durationMs ?? 0), true] : [entry.at, false];
+    return timelineStill(...request);
+  };
   const activity = new ActivityLog(
     {
       root: byTestId("activity"),
@@ -112,16 +120,11 @@ async function boot(): Promise<void> {
     {
       fetch: timeline,
       pick: (entry) => {
-        // A command shows the page after it (the still it names, else the first after its
-        // end); anything else the page as it was then.
-        const after = entry.kind === "command";
-        const request: [number, boolean] =
-          entry.after != null ? [entry.after, false] : after ? [entry.at + (entry.durationMs ?? 0), true] : [entry.at, false];
-        timelineStill(...request).then(
+        stillFor(entry).then(
           (url) => {
             if (!url) return toolbar.notify("No picture of the page was recorded for that moment.", "error");
             const when = clock(entry.at).slice(0, 8);
-            past.show(url, `${after ? "after" : "at"} ${entry.text} · ${when}`);
+            past.show(url, `${entry.kind === "command" ? "after" : "at"} ${entry.text} · ${when}`);
           },
           (error) => toolbar.notify(errorMessage(error), "error"),
         );
@@ -132,6 +135,19 @@ async function boot(): Promise<void> {
       describe: errorMessage,
     },
   );
+  const bar = new TimelineBar(
+    {
+      bar: byTestId("timeline-bar"),
+      preview: byTestId("timeline-preview"),
+      previewImage: byTestId<HTMLImageElement>("timeline-preview-image"),
+      previewText: byTestId("timeline-preview-text"),
+    },
+    { pick: (entry) => activity.pickEntry(entry), preview: stillFor },
+  );
+  const activityRoot = byTestId("activity");
+  activity.onRender((entries, picked) => {
+    if (!activityRoot.hidden) bar.render(entries, picked);
+  });
   let recordedSession: string | null = null;
   await onAttachState((event) => {
     if (event.session.id === recordedSession) return;

@@ -187,6 +187,27 @@ export class ActivityLog {
     this.pickAt(next);
   }
 
+  private renderListeners: Array<(entries: Entry[], picked: Entry | null) => void> = [];
+
+  /** Called with every entry (oldest first) and the pick, whenever either changes. */
+  onRender(listener: (entries: Entry[], picked: Entry | null) => void): void {
+    this.renderListeners.push(listener);
+    listener(this.entries, this.picked);
+  }
+
+  /** Picks `entry` (from the timeline bar), showing the list it belongs to. */
+  pickEntry(entry: Entry): void {
+    const view: View = entry.kind === "console" || entry.kind === "error" ? "console" : "activity";
+    if (view !== this.view) this.show(view);
+    let index = visible(this.entries, this.view, this.el.errorsOnly.checked).indexOf(entry);
+    if (index < 0 && this.el.errorsOnly.checked) {
+      this.el.errorsOnly.checked = false;
+      this.render();
+      index = visible(this.entries, this.view, false).indexOf(entry);
+    }
+    if (index >= 0) this.pickAt(index);
+  }
+
   private pickAt(index: number): void {
     const entry = visible(this.entries, this.view, this.el.errorsOnly.checked)[index];
     if (!entry) return;
@@ -205,6 +226,7 @@ export class ActivityLog {
   private markPicked(): void {
     const shown = visible(this.entries, this.view, this.el.errorsOnly.checked);
     [...this.el.list.children].forEach((li, i) => li.setAttribute("aria-selected", String(shown[i] === this.picked)));
+    for (const l of this.renderListeners) l(this.entries, this.picked);
   }
 
   private show(view: View): void {
@@ -216,6 +238,7 @@ export class ActivityLog {
   }
 
   private render(): void {
+    for (const l of this.renderListeners) l(this.entries, this.picked);
     const errors = this.entries.filter((e) => e.kind === "error" || (e.kind === "console" && e.ok === false)).length;
     this.el.consoleTab.textContent = errors > 0 ? `Console (${errors} ${errors === 1 ? "error" : "errors"})` : "Console";
     if (this.el.root.hidden) return;
