@@ -25,6 +25,11 @@ use crate::timeline::{Entry, EntryKind};
 /// daemon's copy of it.
 pub const DUPLICATE_WINDOW_MS: f64 = 100.0;
 
+/// The most commands kept waiting for their result. A daemon answers every command it is
+/// given, but one killed mid-command never does: past this many, the oldest is written
+/// out as never finished, so the recording's memory stays bounded.
+pub const MAX_RUNNING: usize = 256;
+
 /// The longest message text kept; a longer one ends in "…".
 const MAX_TEXT_CHARS: usize = 2_000;
 
@@ -68,6 +73,9 @@ impl Recorder {
                             after: None,
                         },
                     );
+                }
+                if self.running.len() > MAX_RUNNING {
+                    return self.oldest_running().into_iter().collect();
                 }
                 Vec::new()
             }
@@ -137,6 +145,16 @@ impl Recorder {
             ServerMessage::Tabs(tabs) => self.tabs_changed(&tabs.tabs, now),
             _ => Vec::new(),
         }
+    }
+
+    /// Gives up on the command given first, as never finished.
+    fn oldest_running(&mut self) -> Option<Entry> {
+        let id = self
+            .running
+            .iter()
+            .min_by(|a, b| a.1.at.total_cmp(&b.1.at))
+            .map(|(id, _)| id.clone())?;
+        self.running.remove(&id)
     }
 
     /// The commands still running, oldest first, as never finished.
@@ -286,6 +304,38 @@ mod tests {
         );
         assert_eq!(entries[1].ok, Some(true));
         assert!(recorder.finish().is_empty(), "every command was answered");
+    }
+
+    #[test]
+    fn a_long_timeline_of_unanswered_commands_keeps_its_memory_bounded() {
+        let mut recorder = Recorder::new();
+        let mut written = 0;
+        for i in 0..10_000 {
+            let line = format!(
+                r##"{{"type":"command","action":"click","id":"r{i}","params":{{"selector":"#b{i}"}}}}"##
+            );
+            let out = recorder.take(&parse(&line).expect("valid"), f64::from(i));
+            for entry in &out {
+                assert_eq!(entry.ok, None, "given up on as never finished");
+            }
+            written += out.len();
+            assert!(
+                recorder.running.len() <= MAX_RUNNING,
+                "at most {MAX_RUNNING} wait"
+            );
+        }
+        assert_eq!(
+            written,
+            10_000 - MAX_RUNNING,
+            "the oldest were written out, none lost"
+        );
+        let left = recorder.finish();
+        assert_eq!(left.len(), MAX_RUNNING);
+        assert_eq!(
+            left[0].text,
+            format!("click #b{}", 10_000 - MAX_RUNNING),
+            "oldest first"
+        );
     }
 
     #[test]
