@@ -256,13 +256,8 @@ impl AppState {
     /// (the latest still at or before it), or, with `after`, the first one after it.
     pub fn still(&self, at: f64, after: bool) -> Option<Vec<u8>> {
         let (workspace, session) = self.recorded()?;
-        let stills = TimelineDir::default_dir()?.stills(&workspace, &session);
-        let still = if after {
-            timeline::stills::after(&stills, at)
-        } else {
-            timeline::stills::before(&stills, at)
-        }?;
-        std::fs::read(&still.path).ok()
+        let path = TimelineDir::default_dir()?.still_at(&workspace, &session, at, after)?;
+        std::fs::read(path).ok()
     }
 
     /// Forgets what was recorded of the session on screen.

@@ -83,14 +83,17 @@ fn target(params: &serde_json::Value) -> Option<String> {
         .iter()
         .find_map(|k| params.get(k)?.as_str())
         .filter(|t| !t.is_empty())
-        .map(|t| {
-            if t.chars().count() > MAX_TARGET_CHARS {
-                let cut: String = t.chars().take(MAX_TARGET_CHARS - 1).collect();
-                format!("{cut}…")
-            } else {
-                t.to_owned()
-            }
-        })
+        .map(|t| clip(t, MAX_TARGET_CHARS))
+}
+
+/// `text`, or its first `max - 1` characters and "…" when it is longer than `max`.
+pub(crate) fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() > max {
+        let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        format!("{cut}…")
+    } else {
+        text.to_owned()
+    }
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
-use crate::stream::activity::AgentCommand;
+use crate::stream::activity::{self, AgentCommand};
 use crate::stream::protocol::{ServerMessage, Tab};
 use crate::timeline::{Entry, EntryKind};
 
@@ -249,12 +249,7 @@ fn timestamp(value: &serde_json::Value) -> Option<f64> {
 }
 
 fn clip(text: &str) -> String {
-    if text.chars().count() > MAX_TEXT_CHARS {
-        let cut: String = text.chars().take(MAX_TEXT_CHARS - 1).collect();
-        format!("{cut}…")
-    } else {
-        text.to_owned()
-    }
+    activity::clip(text, MAX_TEXT_CHARS)
 }
 
 #[cfg(test)]

@@ -256,6 +256,32 @@ impl TimelineDir {
     pub fn stills(&self, workspace: &Path, session: &str) -> Vec<Still> {
         stills::list(&self.stills_dir(workspace, session))
     }
+
+    /// The still nearest a moment: the one taken at `at` or, failing that, the latest
+    /// before it; with `after`, the first at or after it. A moment an entry names
+    /// (`before`, `after`) is found by its file name, without listing the folder.
+    pub fn still_at(
+        &self,
+        workspace: &Path,
+        session: &str,
+        at: f64,
+        after: bool,
+    ) -> Option<PathBuf> {
+        let dir = self.stills_dir(workspace, session);
+        if at.fract() == 0.0 {
+            let exact = dir.join(stills::file_name(at));
+            if exact.is_file() {
+                return Some(exact);
+            }
+        }
+        let all = stills::list(&dir);
+        let still = if after {
+            stills::after(&all, at)
+        } else {
+            stills::before(&all, at)
+        }?;
+        Some(still.path.clone())
+    }
 }
 
 /// What [`TimelineDir::prune`] removed.
@@ -639,6 +665,39 @@ mod tests {
         for e in entries {
             write_entry(&mut out, e).expect("written");
         }
+    }
+
+    #[test]
+    fn a_still_is_found_by_the_moment_an_entry_names_or_the_nearest() {
+        let temp = tempfile::tempdir().expect("temp dir");
+        let dir = TimelineDir::at(temp.path().to_path_buf());
+        let ws = temp.path().join("ws");
+        let stills = dir.stills_dir(&ws, "s");
+        fs::create_dir_all(&stills).expect("folder made");
+        for at in [1000.0, 2000.0] {
+            fs::write(stills.join(stills::file_name(at)), b"still").expect("written");
+        }
+        let name = |p: Option<PathBuf>| p.and_then(|p| p.file_name()?.to_str().map(str::to_owned));
+        assert_eq!(
+            name(dir.still_at(&ws, "s", 2000.0, false)),
+            Some("2000.webp".into()),
+            "by name"
+        );
+        assert_eq!(
+            name(dir.still_at(&ws, "s", 1500.0, false)),
+            Some("1000.webp".into()),
+            "the latest before"
+        );
+        assert_eq!(
+            name(dir.still_at(&ws, "s", 1000.5, true)),
+            Some("2000.webp".into()),
+            "the first after"
+        );
+        assert_eq!(
+            dir.still_at(&ws, "s", 2500.0, true),
+            None,
+            "none after the last"
+        );
     }
 
     #[test]
