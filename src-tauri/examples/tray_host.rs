@@ -20,7 +20,7 @@
 //! menu               {"menu":[{"id":3,"label":"Detach","enabled":true,"checked":null}, ...]}
 //! click LABEL        {"clicked":"LABEL"}          or {"error":"..."}
 //! action ID KEY      {"invoked":ID}               (the notification's action KEY)
-//! close CLASS        {"closed":"0x..."}           (the mapped window of WM_CLASS class CLASS)
+//! close CLASS        {"closed":"0x..."}           (its mapped top-level window of WM_CLASS class CLASS)
 //! ```
 //!
 //! Run it with `cargo run --example tray_host` inside a `dbus-run-session`.
@@ -178,6 +178,8 @@ fn close(class: &str) -> Result<String, String> {
             return Err("cannot open the X display ($DISPLAY)".into());
         }
         let root = (x.XDefaultRootWindow)(display);
+        let protocols = (x.XInternAtom)(display, c"WM_PROTOCOLS".as_ptr(), 0);
+        let delete = (x.XInternAtom)(display, c"WM_DELETE_WINDOW".as_ptr(), 0);
         let (mut parent, mut root_out) = (0, 0);
         let mut children: *mut xlib::Window = std::ptr::null_mut();
         let mut count = 0u32;
@@ -195,8 +197,13 @@ fn close(class: &str) -> Result<String, String> {
             for i in 0..count as usize {
                 let window = *children.add(i);
                 let mut attributes: xlib::XWindowAttributes = std::mem::zeroed();
+                // Tooltips and popups (override-redirect) carry the app's class too, and
+                // a window manager puts no close button on them: only a managed window
+                // that takes WM_DELETE_WINDOW is the one a person closes.
                 if (x.XGetWindowAttributes)(display, window, &mut attributes) == 0
                     || attributes.map_state != xlib::IsViewable
+                    || attributes.override_redirect != 0
+                    || !takes_delete(&x, display, window, delete)
                 {
                     continue;
                 }
@@ -221,8 +228,6 @@ fn close(class: &str) -> Result<String, String> {
         let result = match found {
             None => Err(format!("no mapped window of class {class}")),
             Some(window) => {
-                let protocols = (x.XInternAtom)(display, c"WM_PROTOCOLS".as_ptr(), 0);
-                let delete = (x.XInternAtom)(display, c"WM_DELETE_WINDOW".as_ptr(), 0);
                 let mut event: xlib::XEvent = std::mem::zeroed();
                 event.client_message.type_ = xlib::ClientMessage;
                 event.client_message.window = window;
@@ -241,6 +246,26 @@ fn close(class: &str) -> Result<String, String> {
         (x.XCloseDisplay)(display);
         result
     }
+}
+
+/// Whether `window` lists `delete` (WM_DELETE_WINDOW) among its WM_PROTOCOLS.
+///
+/// # Safety
+/// `display` is an open display of `x`.
+unsafe fn takes_delete(
+    x: &x11_dl::xlib::Xlib,
+    display: *mut x11_dl::xlib::Display,
+    window: x11_dl::xlib::Window,
+    delete: x11_dl::xlib::Atom,
+) -> bool {
+    let mut atoms: *mut x11_dl::xlib::Atom = std::ptr::null_mut();
+    let mut count = 0;
+    if (x.XGetWMProtocols)(display, window, &mut atoms, &mut count) == 0 || atoms.is_null() {
+        return false;
+    }
+    let found = (0..count.max(0) as usize).any(|i| *atoms.add(i) == delete);
+    (x.XFree)(atoms.cast());
+    found
 }
 
 fn say(line: Json) {

@@ -4,7 +4,7 @@
 // com.canonical.dbusmenu, as a person would.
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closeAll, DEMO_PAGE, sandbox, startSession } from "../support/agentBrowser";
 import { byTestId, launch, launchOn, sandboxEnv, waitForText, type App } from "../support/driver";
 import { type MenuEntry, TrayHost } from "../support/trayHost";
@@ -34,6 +34,15 @@ async function clickWhere(pick: (menu: MenuEntry[]) => string | undefined, what:
 }
 
 const clickSession = (name: string) => clickWhere((menu) => entry(menu, name)?.label, `entry for ${name}`);
+const visible = () => app.driver.executeScript<boolean>("return document.visibilityState === 'visible'");
+
+/** Each test below starts from the window on screen, whatever the one before left, so a
+ * failure is reported where it happens rather than again in every later test. */
+async function onScreen(): Promise<void> {
+  if (await visible()) return;
+  await tray.click("Show/Hide Porthole");
+  await app.driver.wait(visible, 10_000, "the window did not come back for the next test");
+}
 
 beforeAll(async () => {
   tray = await TrayHost.start();
@@ -95,7 +104,7 @@ describe("the tray", () => {
 });
 
 describe("the close button and notifications", () => {
-  const visible = () => app.driver.executeScript<boolean>("return document.visibilityState === 'visible'");
+  beforeEach(onScreen);
 
   it("closing the window hides it to the tray, and Show brings it back attached", async () => {
     await clickSession("tray-here");
@@ -146,9 +155,10 @@ describe("the close button and notifications", () => {
 });
 
 describe("New browser… in the tray", () => {
+  beforeEach(onScreen);
+
   it("brings the window with its New browser… form open", async () => {
     await tray.click("Show/Hide Porthole");
-    const visible = () => app.driver.executeScript<boolean>("return document.visibilityState === 'visible'");
     await app.driver.wait(async () => !(await visible()), 10_000, "the window did not hide");
     await tray.click("New browser…");
     await app.driver.wait(visible, 10_000, "New browser… did not bring the window");
@@ -159,6 +169,7 @@ describe("New browser… in the tray", () => {
 
 describe("start at login", () => {
   const entryFile = join(box.home, ".config/autostart/dev.porthole.app.desktop");
+  beforeEach(onScreen);
 
   it("writes an autostart entry that starts Porthole hidden, and removes it", async () => {
     const box_ = app.driver.findElement(byTestId("start-at-login"));
@@ -176,7 +187,6 @@ describe("start at login", () => {
     await app.stop();
     app = await launch([box.workspace, "--hidden"], sandboxEnv(box));
     await tray.registered();
-    const visible = () => app.driver.executeScript<boolean>("return document.visibilityState === 'visible'");
     await tray.menuWhere((m) => !!entry(m, "tray-here"));
     await app.driver.wait(async () => !(await visible()), 10_000, "the window did not start hidden");
     expect(attachedName(await tray.menu()), "nothing streams while it is hidden").toBeNull();

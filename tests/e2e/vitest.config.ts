@@ -10,5 +10,6 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 180_000,
     hookTimeout: 120_000,
+    reporters: ["default", "../support/failureSummary.ts"],
   },
 });
