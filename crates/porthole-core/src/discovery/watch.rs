@@ -100,7 +100,7 @@ async fn run(
         let Ok(event) = res else { return };
         let relevant = {
             let bases = crate::sync::lock(&wanted);
-            event.paths.is_empty() || event.paths.iter().any(|p| concerns(p, &bases))
+            worth_a_scan(&event, &bases)
         };
         if relevant {
             // The receiver is gone only when the watch is shutting down.
@@ -178,6 +178,17 @@ fn plan(bases: &[PathBuf]) -> BTreeSet<(PathBuf, bool)> {
     out
 }
 
+/// Whether `event` can change what discovery sees. Reading a file changes nothing, and
+/// a scan reads the socket directories itself: were its own opens (inotify's `IN_OPEN`,
+/// which notify reports as access) taken for news, every scan would start the next one,
+/// a loop that never rests.
+fn worth_a_scan(event: &notify::Event, bases: &[PathBuf]) -> bool {
+    if matches!(event.kind, notify::EventKind::Access(_)) {
+        return false;
+    }
+    event.paths.is_empty() || event.paths.iter().any(|p| concerns(p, bases))
+}
+
 /// Whether an event on `path` can change what discovery sees: it is in a socket
 /// directory, or it is one of their ancestors coming or going.
 fn concerns(path: &Path, bases: &[PathBuf]) -> bool {
@@ -212,6 +223,9 @@ fn replan(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::agent_browser::socket_dirs::SocketDirEnv;
+    use crate::discovery::process::{ProcessInfo, ProcessTable};
+    use notify::EventKind;
 
     #[test]
     fn only_events_on_the_way_to_a_socket_directory_count() {
@@ -226,6 +240,69 @@ mod tests {
             !concerns(Path::new("/tmp/porthole-e2e-x1/file"), &bases),
             "another program's files in /tmp wake nothing"
         );
+    }
+
+    #[test]
+    fn reading_a_socket_directory_is_not_news() {
+        use notify::event::{AccessKind, AccessMode, CreateKind};
+        let bases = [PathBuf::from("/tmp/agent-browser")];
+        let pid_file = PathBuf::from("/tmp/agent-browser/demo.pid");
+        let opened = notify::Event::new(EventKind::Access(AccessKind::Open(AccessMode::Any)))
+            .add_path(pid_file.clone());
+        let closed = notify::Event::new(EventKind::Access(AccessKind::Close(AccessMode::Read)))
+            .add_path(pid_file.clone());
+        let created = notify::Event::new(EventKind::Create(CreateKind::File)).add_path(pid_file);
+        assert!(
+            !worth_a_scan(&opened, &bases),
+            "a scan's own open of a pid file"
+        );
+        assert!(
+            !worth_a_scan(&closed, &bases),
+            "a scan closing what it read"
+        );
+        assert!(worth_a_scan(&created, &bases), "a session's file appearing");
+    }
+
+    /// A process table that counts how often discovery looks.
+    struct Counting(Arc<std::sync::atomic::AtomicUsize>);
+
+    impl ProcessTable for Counting {
+        fn inspect(&mut self, _pids: &[u32]) -> std::collections::HashMap<u32, ProcessInfo> {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            std::collections::HashMap::new()
+        }
+    }
+
+    #[tokio::test]
+    async fn a_quiet_socket_directory_makes_no_scans() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let sockets = tmp.path().join("sockets");
+        std::fs::create_dir_all(&sockets).expect("mkdir");
+        std::fs::write(sockets.join("demo.pid"), "4242").expect("pid file");
+        let scans = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let env = SocketDirEnv {
+            socket_dir: Some(sockets.clone()),
+            ..Default::default()
+        };
+        let options = WatchOptions {
+            liveness_interval: Duration::from_secs(3600),
+            ..Default::default()
+        };
+        let _watch = DiscoveryWatch::spawn(
+            Discovery::with(env, Box::new(Counting(scans.clone()))),
+            options,
+        );
+        // Let the watcher settle, then wake it once with news.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        std::fs::write(sockets.join("other.pid"), "4343").expect("pid file");
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let count = scans.load(std::sync::atomic::Ordering::SeqCst);
+        assert!(
+            count <= 5,
+            "one file written should make a scan or two, not a loop of scans reading their own \
+             files; saw {count} in 1.8 s"
+        );
+        assert!(count >= 2, "the new file was noticed: {count} scans");
     }
 
     #[test]
