@@ -87,6 +87,7 @@ screenshot: app
 ## writes the figures into docs/BENCHMARKS.md (and the plot, docs/bench.svg). The input
 ## measurement drives the app through tauri-driver, on a display of its own.
 bench: setup app
+	cargo build --locked --release --bin porthole
 	xvfb-run -a -s "-screen 0 1600x1000x24" dbus-run-session -- \
 	  npx vite-node tests/bench/run.ts -- $(BENCH_ARGS)
 

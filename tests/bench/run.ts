@@ -13,7 +13,7 @@
 // Then: attach times, input latency (input.ts), several sessions at once, the frame
 // transports and WebKit's renderer, and what WebP re-encoding would cost.
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, watch, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -27,6 +27,8 @@ import { median, percentiles, type Summary } from "./stats";
 
 const run = promisify(execFile);
 const APP = join(ROOT, "target/debug/porthole");
+/** The build `make dist` packages; `make bench` builds it. */
+const RELEASE_APP = join(ROOT, "target/release/porthole");
 const FLOOR = join(ROOT, "target/debug/examples/floor");
 const TRANSCODE = join(ROOT, "target/debug/examples/transcode");
 const BENCH_PAGE = `file://${join(ROOT, "tests/pages/bench/index.html")}`;
@@ -46,8 +48,9 @@ function option(name: string, fallback: number): number {
   return at >= 0 ? Number(process.argv[at + 1]) : fallback;
 }
 const ROUNDS = option("rounds", 3);
-/** `--only cdp` measures the CDP source alone (its own section of BENCHMARKS.md), and
- * `--only session-cost` what one session costs in memory. */
+/** `--only cdp` measures the CDP source alone (its own section of BENCHMARKS.md),
+ * `--only session-cost` what one session costs in memory, and `--only recording` what
+ * recording the timeline costs the window. */
 const ONLY = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
 const ONLY_CDP = ONLY === "cdp";
 const SECONDS = option("seconds", 6);
@@ -84,9 +87,9 @@ const env = { ...process.env, HOME: box.home, AGENT_BROWSER_SOCKET_DIR: box.sock
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Opens the app on `workspace` under its own Xvfb and measures what it shows. */
-async function measureWindow(transport: string, workspace = box.workspace, extraEnv: NodeJS.ProcessEnv = {}): Promise<WindowRun> {
+async function measureWindow(transport: string, workspace = box.workspace, extraEnv: NodeJS.ProcessEnv = {}, app = APP): Promise<WindowRun> {
   const out = join(box.root, `measure-${transport}-${Date.now()}.json`);
-  const args = ["-a", "-s", "-screen 0 1600x1000x24", "dbus-run-session", "--", APP];
+  const args = ["-a", "-s", "-screen 0 1600x1000x24", "dbus-run-session", "--", app];
   args.push("--transport", transport, "--measure-seconds", String(SECONDS), "--measure-out", out, workspace);
   await run("xvfb-run", args, { env: { ...env, ...extraEnv }, timeout: 120_000 });
   return JSON.parse(readFileSync(out, "utf8")) as WindowRun;
@@ -204,6 +207,8 @@ async function main(): Promise<void> {
   if (ONLY === null || ONLY === "session-cost") await sessionCostSection();
   if (ONLY === "session-cost") return;
   const session = await startSession("bench", box.workspace, box.sockets, BENCH_PAGE);
+  if (ONLY === null || ONLY === "recording") await recordingSection(session);
+  if (ONLY === "recording") return;
   await cdpSection(session);
   if (ONLY_CDP) return;
   const lines: string[] = [];
@@ -530,6 +535,80 @@ async function cdpSection(session: AgentSession): Promise<void> {
   const header = [`Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`make bench\` (\`BENCH_ARGS="--only cdp"\` for this section alone).`, "", ...machine(), ""];
   writeSection("bench-cdp", [...header, ...lines]);
   process.stderr.write(`wrote the CDP section of ${DOC}\n`);
+}
+
+/** Bytes under `dir`, every file counted once (a still linked twice is one still). */
+function diskBytes(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  const seen = new Set<string>();
+  let total = 0;
+  const walk = (at: string) => {
+    for (const entry of readdirSync(at, { withFileTypes: true })) {
+      const path = join(at, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else {
+        const stat = statSync(path);
+        const key = `${stat.dev}:${stat.ino}`;
+        if (!seen.has(key)) total += stat.size;
+        seen.add(key);
+      }
+    }
+  };
+  walk(dir);
+  return total;
+}
+
+/**
+ * What recording the timeline costs the window, at 1280x720 on the bench page: the same
+ * window with recording on (the default) and off (the setting), in alternating runs,
+ * and the disk the recording filled. Into its own section.
+ */
+async function recordingSection(session: AgentSession): Promise<void> {
+  await agentBrowser(session, "set", "viewport", String(MAIN[0]), String(MAIN[1]));
+  const on = { XDG_CONFIG_HOME: join(box.root, "record-on/config"), XDG_DATA_HOME: join(box.root, "record-on/data") };
+  const off = { XDG_CONFIG_HOME: join(box.root, "record-off/config"), XDG_DATA_HOME: join(box.root, "record-off/data") };
+  mkdirSync(join(off.XDG_CONFIG_HOME, "dev.porthole.app"), { recursive: true });
+  writeFileSync(join(off.XDG_CONFIG_HOME, "dev.porthole.app/settings.json"), JSON.stringify({ recordTimeline: false }));
+  const runs = { on: [] as WindowRun[], off: [] as WindowRun[] };
+  for (let r = 0; r < ROUNDS; r++) {
+    runs.on.push(await measureWindow("scheme", box.workspace, on, RELEASE_APP));
+    runs.off.push(await measureWindow("scheme", box.workspace, off, RELEASE_APP));
+    process.stderr.write(`recording round ${r + 1}/${ROUNDS}\n`);
+  }
+  if (diskBytes(join(off.XDG_DATA_HOME, "dev.porthole.app/timeline")) > 0) {
+    throw new Error("the window recorded with recordTimeline off: the comparison would mean nothing");
+  }
+  const seconds = runs.on.reduce((sum, w) => sum + w.seconds, 0);
+  const bytes = diskBytes(join(on.XDG_DATA_HOME, "dev.porthole.app/timeline"));
+  const cpu = (list: WindowRun[], pick: (w: WindowRun) => number | undefined) => median(list.map((w) => pick(w) ?? NaN));
+  const lines = [
+    `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`make bench\` (\`BENCH_ARGS="--only recording"\` for this section alone), ${ROUNDS} alternating runs of ${SECONDS} s each, 1280x720, release build (the one \`make dist\` packages).`,
+    "",
+    ...machine().slice(0, 2),
+    "",
+    `- Recording on: \`target/release/porthole --measure-seconds ${SECONDS} WS\` with the default settings; off: the same with \`{"recordTimeline": false}\` in settings.json.`,
+    "- CPU is percent of one core, the median of the runs; the recording's thread is the app's thread named `timeline` (stills decoded, shrunk, encoded; entries written).",
+    "",
+    ...header(["Window", "fps painted", "App process CPU %", "its timeline thread", "Web process CPU %", "Chromium CPU %"]),
+  ];
+  for (const [label, list] of [["recording on", runs.on], ["recording off", runs.off]] as Array<[string, WindowRun[]]>) {
+    lines.push(
+      row([
+        label,
+        f1(combine(list.map((w) => w.shown)).fps),
+        f1(cpu(list, (w) => w.porthole?.cpuPercent)),
+        f1(cpu(list, (w) => w.threads["timeline recording"] ?? 0)),
+        f1(cpu(list, (w) => w.webview?.cpuPercent)),
+        f1(cpu(list, (w) => w.programs["Chromium"])),
+      ]),
+    );
+  }
+  lines.push(
+    "",
+    `On disk: ${(bytes / 1024).toFixed(0)} KB for ${seconds.toFixed(0)} s recorded, ${((bytes / seconds) * 3600 / 1024 / 1024).toFixed(1)} MB an hour of a page that never stops changing.`,
+  );
+  writeSection("bench-recording", lines);
+  process.stderr.write(`wrote the recording section of ${DOC}\n`);
 }
 
 /** What one session costs in memory (tests/bench/sessionCost.ts), into its own section. */

@@ -170,6 +170,9 @@ pub fn thread_group(pid: u32, tid: u32, name: &str) -> &'static str {
     } else if name.starts_with("tokio-runtime") || name.starts_with("tokio-rt") {
         // Tauri's async runtime: stream clients, frame pumps, discovery.
         "async runtime"
+    } else if name == crate::timeline::store::WRITER_THREAD {
+        // The timeline's writer: stills decoded, shrunk and encoded, entries written.
+        "timeline recording"
     } else {
         "other threads"
     }
@@ -383,6 +386,11 @@ mod tests {
             "newer tokio names its workers tokio-rt-worker"
         );
         assert_eq!(thread_group(10, 12, "gdbus"), "other threads");
+        assert_eq!(
+            thread_group(10, 14, "timeline"),
+            "timeline recording",
+            "the recording's thread is counted apart, so its cost can be read"
+        );
         assert_eq!(program_group("porthole"), "Porthole");
         assert_eq!(
             program_group("WebKitWebProces"),

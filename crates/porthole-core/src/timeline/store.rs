@@ -311,6 +311,10 @@ impl Recording {
 /// How many written entries a subscriber of [`Recording::subscribe`] may fall behind.
 pub const WRITTEN_BACKLOG: usize = 256;
 
+/// The name of a recording's writer thread, where stills are encoded and entries
+/// written: measurements count its CPU apart by this name.
+pub const WRITER_THREAD: &str = "timeline";
+
 /// What the recording's writer thread is given to do.
 enum Job {
     Entries(Vec<Entry>),
@@ -349,7 +353,7 @@ pub fn record(
         encoding: encoding.clone(),
     };
     std::thread::Builder::new()
-        .name("timeline".into())
+        .name(WRITER_THREAD.into())
         .spawn(move || writer.run(queue, retention))?;
     tokio::spawn(async move {
         let mut recorder = Recorder::new();
