@@ -43,27 +43,38 @@ pub fn encode(jpeg: &[u8]) -> Result<Vec<u8>, ScreenshotError> {
 
 /// RGB pixels shrunk by the smallest whole factor that fits `max_width`, each pixel the
 /// average of the block it replaces.
+///
+/// Written as plain loops over one row of sums: the debug build (`make run`) leaves this
+/// crate unoptimised, where iterator adapters per pixel cost several times as much.
 pub fn downscale(rgb: &[u8], width: u32, height: u32, max_width: u32) -> (Vec<u8>, u32, u32) {
     let factor = width.div_ceil(max_width.max(1)).max(1);
     if factor == 1 {
         return (rgb.to_vec(), width, height);
     }
     let (w, h) = (width / factor, height / factor);
-    let (row, f) = (width as usize * 3, factor as usize);
-    let mut out = Vec::with_capacity(w as usize * h as usize * 3);
+    let (f, row_len, out_len) = (factor as usize, width as usize * 3, w as usize * 3);
+    let n = (f * f) as u32;
+    let mut out = vec![0u8; out_len * h as usize];
+    let mut sums = vec![0u32; out_len];
     for y in 0..h as usize {
-        for x in 0..w as usize {
-            let mut sum = [0u32; 3];
-            for dy in 0..f {
-                let start = (y * f + dy) * row + x * f * 3;
-                for px in rgb[start..start + f * 3].chunks_exact(3) {
-                    sum[0] += u32::from(px[0]);
-                    sum[1] += u32::from(px[1]);
-                    sum[2] += u32::from(px[2]);
-                }
+        sums.fill(0);
+        for dy in 0..f {
+            let start = (y * f + dy) * row_len;
+            // Only the columns the output covers: a width that is not a multiple of
+            // the factor leaves a sliver at the right, as the rows leave one at the end.
+            let line = &rgb[start..start + out_len * f];
+            let mut i = 0;
+            while i < line.len() {
+                let o = i / (3 * f) * 3;
+                sums[o] += u32::from(line[i]);
+                sums[o + 1] += u32::from(line[i + 1]);
+                sums[o + 2] += u32::from(line[i + 2]);
+                i += 3;
             }
-            let n = (f * f) as u32;
-            out.extend(sum.map(|s| ((s + n / 2) / n) as u8));
+        }
+        let row = &mut out[y * out_len..(y + 1) * out_len];
+        for (pixel, sum) in row.iter_mut().zip(&sums) {
+            *pixel = ((sum + n / 2) / n) as u8;
         }
     }
     (out, w, h)
@@ -131,6 +142,36 @@ mod tests {
             (4, 2, rgb.len()),
             "a small frame stays as it is"
         );
+    }
+
+    #[test]
+    fn downscaling_an_odd_sized_frame_averages_each_channel_of_each_block() {
+        // 1283x721 at most 640 wide: factor 3, 427x240, slivers left over at the right
+        // and the bottom. Each output pixel is checked against its block, channel by
+        // channel, on pixels that differ everywhere.
+        let (width, height) = (1283u32, 721u32);
+        let rgb: Vec<u8> = (0..width * height * 3)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        let (small, w, h) = downscale(&rgb, width, height, 640);
+        assert_eq!((w, h), (427, 240), "the smallest whole factor that fits, 3");
+        assert_eq!(small.len(), (w * h * 3) as usize);
+        for (x, y) in [(0, 0), (1, 0), (426, 0), (0, 239), (426, 239), (200, 117)] {
+            for c in 0..3 {
+                let mut sum = 0u32;
+                for dy in 0..3 {
+                    for dx in 0..3 {
+                        sum +=
+                            u32::from(rgb[(((y * 3 + dy) * width + x * 3 + dx) * 3 + c) as usize]);
+                    }
+                }
+                assert_eq!(
+                    u32::from(small[((y * w + x) * 3 + c) as usize]),
+                    (sum + 4) / 9,
+                    "pixel ({x},{y}) channel {c} is the rounded mean of its 3x3 block"
+                );
+            }
+        }
     }
 
     #[test]
