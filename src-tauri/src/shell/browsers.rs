@@ -26,16 +26,22 @@ pub async fn connect_checked(app: &AppHandle, endpoint: Endpoint) -> Result<(), 
     connection::browser_ws_url(&endpoint.host, endpoint.port)
         .await
         .map_err(|e| e.to_ui())?;
-    connect(app, endpoint);
+    show(app, endpoint).await;
     Ok(())
 }
 
-/// Shows the browser at `endpoint` in the panel and brings the window forward. A
-/// browser that does not answer is said in the panel, as for any session.
+/// Shows the browser at `endpoint` in the panel and brings the window forward, on the
+/// async runtime (the caller need not be on it). A browser that does not answer is
+/// said in the panel, as for any session.
 pub fn connect(app: &AppHandle, endpoint: Endpoint) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move { show(&app, endpoint).await });
+}
+
+async fn show(app: &AppHandle, endpoint: Endpoint) {
     let state = app.state::<AppState>();
     tracing::info!(host = %endpoint.host, port = endpoint.port, "connecting to a browser by hand");
-    match state.connect(&endpoint) {
+    match state.connect(&endpoint).await {
         Ok(changes) => notify::send(app, changes),
         Err(error) => tracing::warn!(error = %error.message, "cannot connect"),
     }

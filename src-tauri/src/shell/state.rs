@@ -363,8 +363,9 @@ impl AppState {
 
     /// The person connected to the browser at `endpoint` by hand: attach it (the one
     /// discovery lists on that port, else one known by its address) and lift any hold.
-    pub fn connect(&self, endpoint: &Endpoint) -> Result<Vec<Change>, UiError> {
-        let session = endpoint.session(&self.discovery.current());
+    pub async fn connect(&self, endpoint: &Endpoint) -> Result<Vec<Change>, UiError> {
+        // A browser started a moment ago may not be in the last scan yet: look now.
+        let session = endpoint.session(&self.discovery.rescan().await);
         let mut screen = self.screen();
         let change = self
             .attach_on(&mut screen, session)

@@ -25,7 +25,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use super::{Discovery, Session};
@@ -53,9 +53,13 @@ impl Default for WatchOptions {
     }
 }
 
+/// A scan someone asked for, and where its result goes.
+type Rescan = oneshot::Sender<Arc<Vec<Session>>>;
+
 /// A running watch. Dropping it stops the task and the filesystem watcher.
 pub struct DiscoveryWatch {
     rx: watch::Receiver<Arc<Vec<Session>>>,
+    rescans: mpsc::UnboundedSender<Rescan>,
     task: JoinHandle<()>,
 }
 
@@ -64,8 +68,21 @@ impl DiscoveryWatch {
     /// Must be called inside a tokio runtime.
     pub fn spawn(mut discovery: Discovery, options: WatchOptions) -> Self {
         let (tx, rx) = watch::channel(Arc::new(discovery.scan()));
-        let task = tokio::spawn(run(discovery, options, tx));
-        Self { rx, task }
+        let (rescans, requests) = mpsc::unbounded_channel();
+        let task = tokio::spawn(run(discovery, options, tx, requests));
+        Self { rx, rescans, task }
+    }
+
+    /// Scans now rather than at the next event or tick, and returns that scan (which
+    /// every subscriber sees too). For when the caller knows of a change no event
+    /// announces: a browser the person names by its port may have started a moment
+    /// ago, before the tick has seen its process.
+    pub async fn rescan(&self) -> Arc<Vec<Session>> {
+        let (reply, answer) = oneshot::channel();
+        if self.rescans.send(reply).is_err() {
+            return self.current();
+        }
+        answer.await.unwrap_or_else(|_| self.current())
     }
 
     /// A receiver that sees every change from now on.
@@ -89,6 +106,7 @@ async fn run(
     mut discovery: Discovery,
     options: WatchOptions,
     tx: watch::Sender<Arc<Vec<Session>>>,
+    mut rescans: mpsc::UnboundedReceiver<Rescan>,
 ) {
     let (event_tx, mut events) = mpsc::unbounded_channel::<()>();
     // A missing socket directory is watched through an existing ancestor, often /tmp or
@@ -123,8 +141,10 @@ async fn run(
     let recheck = tokio::time::sleep(Duration::ZERO);
     tokio::pin!(recheck);
     let mut recheck_due = false;
+    let mut waiting: Vec<Rescan> = Vec::new();
     loop {
         tokio::select! {
+            Some(reply) = rescans.recv() => waiting.push(reply),
             event = events.recv() => {
                 if event.is_none() {
                     break;
@@ -153,6 +173,13 @@ async fn run(
         });
         if changed {
             tracing::debug!("discovery changed");
+        }
+        if !waiting.is_empty() {
+            let now = tx.borrow().clone();
+            for reply in waiting.drain(..) {
+                // The asker may have given up waiting; nothing is lost.
+                let _ = reply.send(now.clone());
+            }
         }
         if tx.is_closed() {
             break;
@@ -303,6 +330,44 @@ mod tests {
              files; saw {count} in 1.8 s"
         );
         assert!(count >= 2, "the new file was noticed: {count} scans");
+    }
+
+    #[tokio::test]
+    async fn a_rescan_scans_at_once_and_answers_with_that_scan() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let sockets = tmp.path().join("sockets");
+        std::fs::create_dir_all(&sockets).expect("mkdir");
+        std::fs::write(sockets.join("demo.pid"), "4242").expect("pid file");
+        let scans = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let env = SocketDirEnv {
+            socket_dir: Some(sockets.clone()),
+            ..Default::default()
+        };
+        // No tick for an hour, and nothing changes in the directory: only the rescan
+        // can make a scan.
+        let options = WatchOptions {
+            liveness_interval: Duration::from_secs(3600),
+            ..Default::default()
+        };
+        let watch = DiscoveryWatch::spawn(
+            Discovery::with(env, Box::new(Counting(scans.clone()))),
+            options,
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let before = scans.load(std::sync::atomic::Ordering::SeqCst);
+        let found = tokio::time::timeout(Duration::from_secs(5), watch.rescan())
+            .await
+            .expect("a rescan answers at once, not at the next tick");
+        assert_eq!(
+            scans.load(std::sync::atomic::Ordering::SeqCst),
+            before + 1,
+            "the rescan scanned once"
+        );
+        assert_eq!(
+            found.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+            ["demo"],
+            "it answers with what the scan found"
+        );
     }
 
     #[test]
