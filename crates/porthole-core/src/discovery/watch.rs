@@ -300,8 +300,15 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn a_quiet_socket_directory_makes_no_scans() {
+    /// A watch over a socket directory holding one session's pid file, with no tick
+    /// for an hour: what scans it makes come from events or a rescan. Returns the
+    /// directory (kept while the test runs), its path, the scan count and the watch.
+    fn counted_watch() -> (
+        tempfile::TempDir,
+        PathBuf,
+        Arc<std::sync::atomic::AtomicUsize>,
+        DiscoveryWatch,
+    ) {
         let tmp = tempfile::tempdir().expect("temp dir");
         let sockets = tmp.path().join("sockets");
         std::fs::create_dir_all(&sockets).expect("mkdir");
@@ -315,10 +322,16 @@ mod tests {
             liveness_interval: Duration::from_secs(3600),
             ..Default::default()
         };
-        let _watch = DiscoveryWatch::spawn(
+        let watch = DiscoveryWatch::spawn(
             Discovery::with(env, Box::new(Counting(scans.clone()))),
             options,
         );
+        (tmp, sockets, scans, watch)
+    }
+
+    #[tokio::test]
+    async fn a_quiet_socket_directory_makes_no_scans() {
+        let (_tmp, sockets, scans, _watch) = counted_watch();
         // Let the watcher settle, then wake it once with news.
         tokio::time::sleep(Duration::from_millis(300)).await;
         std::fs::write(sockets.join("other.pid"), "4343").expect("pid file");
@@ -334,25 +347,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_rescan_scans_at_once_and_answers_with_that_scan() {
-        let tmp = tempfile::tempdir().expect("temp dir");
-        let sockets = tmp.path().join("sockets");
-        std::fs::create_dir_all(&sockets).expect("mkdir");
-        std::fs::write(sockets.join("demo.pid"), "4242").expect("pid file");
-        let scans = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let env = SocketDirEnv {
-            socket_dir: Some(sockets.clone()),
-            ..Default::default()
-        };
-        // No tick for an hour, and nothing changes in the directory: only the rescan
-        // can make a scan.
-        let options = WatchOptions {
-            liveness_interval: Duration::from_secs(3600),
-            ..Default::default()
-        };
-        let watch = DiscoveryWatch::spawn(
-            Discovery::with(env, Box::new(Counting(scans.clone()))),
-            options,
-        );
+        // Nothing changes in the directory and the tick is an hour away: only the
+        // rescan can make a scan.
+        let (_tmp, _sockets, scans, watch) = counted_watch();
         tokio::time::sleep(Duration::from_millis(300)).await;
         let before = scans.load(std::sync::atomic::Ordering::SeqCst);
         let found = tokio::time::timeout(Duration::from_secs(5), watch.rescan())
