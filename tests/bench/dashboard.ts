@@ -1,13 +1,21 @@
 // agent-browser's own dashboard viewer (served on the session's stream port), opened in
 // headless Chromium on a session and measured as Porthole is: the frames it paints per
-// second, and the time from Chrome's capture to the frame drawn on its canvas.
+// second, the time from Chrome's capture to the frame drawn on its canvas, and the CPU
+// of that Chromium, every process of it, over the same seconds.
 //
 // The dashboard keeps no capture times, so a script injected before its own (and
 // changing nothing it does) follows each frame: the WebSocket message gives the frame's
 // capture time; `atob` of the same base64, `createImageBitmap` of those bytes and the
 // `drawImage` of that bitmap carry it to the paint.
 import { chromium } from "playwright-core";
+import { descendants } from "../support/agentBrowser";
+import { treeCpu } from "./cpu";
 import { summarize, type Summary } from "./stats";
+
+/** The dashboard's figures, with its headless Chromium's CPU, percent of one core. */
+export interface DashboardRun extends Summary {
+  cpuPercent: number;
+}
 
 /** Runs in the dashboard page before its scripts. */
 function instrument(): void {
@@ -74,7 +82,7 @@ function instrument(): void {
 }
 
 /** Opens the dashboard of the session streaming on `port` and measures it for `seconds`. */
-export async function measureDashboard(port: number, seconds: number): Promise<Summary> {
+export async function measureDashboard(port: number, seconds: number): Promise<DashboardRun> {
   const browser = await chromium.launch({
     executablePath: process.env.AGENT_BROWSER_EXECUTABLE_PATH ?? "/usr/bin/chromium",
     headless: true,
@@ -100,13 +108,16 @@ export async function measureDashboard(port: number, seconds: number): Promise<S
       b.latencies = [];
       b.painted = 0;
     });
+    // The headless Chromium is this process's only child while the dashboard is measured.
+    const cpu = treeCpu(() => descendants(process.pid));
     const started = performance.now();
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const { latencies, painted } = await page.evaluate(() => {
       const b = (window as unknown as { __bench: { latencies: number[]; painted: number } }).__bench;
       return { latencies: [...b.latencies], painted: b.painted };
     });
-    return summarize(painted, (performance.now() - started) / 1000, latencies);
+    const cpuPercent = cpu.stop();
+    return { ...summarize(painted, (performance.now() - started) / 1000, latencies), cpuPercent };
   } finally {
     await browser.close();
   }

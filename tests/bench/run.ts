@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { agentBrowser, type AgentSession, closeAll, ROOT, sandbox, startSession } from "../support/agentBrowser";
 import { measureCdp } from "./cdp";
-import { measureDashboard } from "./dashboard";
+import { type DashboardRun, measureDashboard } from "./dashboard";
 import { measureInput } from "./input";
 import { measureSessionCost } from "./sessionCost";
 import { plot } from "./plot";
@@ -32,6 +32,8 @@ const RELEASE_APP = join(ROOT, "target/release/porthole");
 const FLOOR = join(ROOT, "target/debug/examples/floor");
 const TRANSCODE = join(ROOT, "target/debug/examples/transcode");
 const BENCH_PAGE = `file://${join(ROOT, "tests/pages/bench/index.html")}`;
+/** A page that never repaints by itself, for the idle figure. */
+const STILL_PAGE = `file://${join(ROOT, "tests/pages/demo/about.html")}`;
 const DOC = join(ROOT, "docs/BENCHMARKS.md");
 const SVG = join(ROOT, "docs/bench.svg");
 const SIZES: Array<[number, number]> = [
@@ -106,7 +108,7 @@ async function measureFloor(session: AgentSession, seconds = SECONDS): Promise<S
 /** Porthole's Rust side alone (`porthole watch`): acks on receipt, decodes nothing. */
 async function measureWatch(saveFrame: string): Promise<WatchRun> {
   const args = ["watch", "--workspace", box.workspace, "--seconds", String(SECONDS), "--json", "--save-frame", saveFrame];
-  const { stdout } = await run(APP, args, { env, timeout: 60_000 });
+  const { stdout } = await run(RELEASE_APP, args, { env, timeout: 60_000 });
   return JSON.parse(stdout) as WatchRun;
 }
 
@@ -149,7 +151,8 @@ const signed = (n: number) => (Number.isFinite(n) ? `${n >= 0 ? "+" : ""}${n.toF
 const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
 const header = (cells: string[]) => [row(cells), row(cells.map((_, i) => (i === 0 ? "---" : "--:")))];
 
-function machine(): string[] {
+/** The machine, the versions, and `builds`: which Porthole builds the rows measured. */
+function machine(builds = "debug profile (what `make run` builds)"): string[] {
   const version = (cmd: string, args: string[]) => {
     try {
       return execFileSync(cmd, args, { encoding: "utf8" }).trim().split("\n")[0];
@@ -163,7 +166,7 @@ function machine(): string[] {
   return [
     `- Machine: ${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB RAM, ${os}, no GPU (Xvfb).`,
     `- Chromium ${version("chromium", ["--version"]).replace(/^Chromium /, "")}, WebKitGTK ${webkit}, agent-browser ${agent}.`,
-    `- Porthole ${version("git", ["-C", ROOT, "describe", "--always", "--dirty"])}, debug profile (what \`make run\` builds).`,
+    `- Porthole ${version("git", ["-C", ROOT, "describe", "--always", "--dirty"])}, ${builds}.`,
     `- ${ROUNDS} rounds of ${SECONDS} s per figure, medians over rounds; the viewers take turns within each round, never two at once.`,
   ];
 }
@@ -212,32 +215,34 @@ async function main(): Promise<void> {
   await cdpSection(session);
   if (ONLY_CDP) return;
   const lines: string[] = [];
-  lines.push(`Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`make bench\`.`, "", ...machine(), "");
+  lines.push(`Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`make bench\`.`, "", ...machine("release build (what `make dist` packages) and debug build (what `make run` builds): each table says which"), "");
   lines.push(
     "The commands behind each figure (PORT is the session's stream port, WS its workspace):",
     "",
-    `- Porthole: \`xvfb-run -a -s "-screen 0 1600x1000x24" dbus-run-session -- target/debug/porthole --transport scheme --measure-seconds ${SECONDS} --measure-out OUT.json WS\``,
-    `- Dashboard: \`measureDashboard(PORT, ${SECONDS})\` in tests/bench/dashboard.ts: headless Chromium (playwright-core) on \`http://127.0.0.1:PORT/\``,
+    `- Porthole: \`xvfb-run -a -s "-screen 0 1600x1000x24" dbus-run-session -- target/BUILD/porthole --transport scheme --measure-seconds ${SECONDS} --measure-out OUT.json WS\`, BUILD \`release\` or \`debug\``,
+    `- Dashboard: \`measureDashboard(PORT, ${SECONDS})\` in tests/bench/dashboard.ts: headless Chromium (playwright-core) on \`http://127.0.0.1:PORT/\`; its CPU is every process of that Chromium (tests/bench/cpu.ts)`,
     `- Floor: \`target/debug/examples/floor PORT ${SECONDS}\``,
-    `- Porthole's Rust side: \`target/debug/porthole watch --workspace WS --seconds ${SECONDS} --json\``,
+    `- Porthole's Rust side: \`target/release/porthole watch --workspace WS --seconds ${SECONDS} --json\``,
     `- Input: \`measureInput\` in tests/bench/input.ts (${PRESSES} presses through tauri-driver)`,
     "- WebP: `target/debug/examples/transcode FRAME.jpg ...` on a frame saved at each size",
     "",
   );
 
   // 1–4, 7: the viewers side by side at each frame size.
-  type Viewer = "floor" | "dashboard" | "porthole";
-  const bySize = new Map<string, { floor: Summary[]; dashboard: Summary[]; porthole: WindowRun[]; watch: WatchRun }>();
+  type Viewer = "floor" | "dashboard" | "porthole" | "release";
+  type Build = "porthole" | "release";
+  const bySize = new Map<string, { floor: Summary[]; dashboard: DashboardRun[]; porthole: WindowRun[]; release: WindowRun[]; watch: WatchRun }>();
   const frames: string[] = [];
   for (const size of SIZES) {
     await agentBrowser(session, "set", "viewport", String(size[0]), String(size[1]));
     const framePath = join(box.root, `frame-${sizeName(size)}.jpg`);
     const watch = await measureWatch(framePath);
     frames.push(framePath);
-    const runs = { floor: [] as Summary[], dashboard: [] as Summary[], porthole: [] as WindowRun[], watch };
+    const runs = { floor: [] as Summary[], dashboard: [] as DashboardRun[], porthole: [] as WindowRun[], release: [] as WindowRun[], watch };
     for (let r = 0; r < ROUNDS; r++) {
       runs.floor.push(await measureFloor(session));
       runs.dashboard.push(await measureDashboard(streamPort(session), SECONDS));
+      runs.release.push(await measureWindow("scheme", box.workspace, {}, RELEASE_APP));
       runs.porthole.push(await measureWindow("scheme"));
       process.stderr.write(`${sizeName(size)} round ${r + 1}/${ROUNDS}\n`);
     }
@@ -246,11 +251,15 @@ async function main(): Promise<void> {
   const figures = (size: string, viewer: Viewer): Figures => {
     const runs = bySize.get(size);
     if (!runs) throw new Error(`no runs at ${size}`);
-    return combine(viewer === "porthole" ? runs.porthole.map((w) => w.shown) : runs[viewer]);
+    return combine(viewer === "porthole" || viewer === "release" ? runs[viewer].map((w) => w.shown) : runs[viewer]);
   };
-  const threads = (size: string, group: string) => median((bySize.get(size)?.porthole ?? []).map((w) => w.threads[group] ?? 0));
-  const usage = (size: string, which: "porthole" | "webview") => {
-    const runs = bySize.get(size)?.porthole ?? [];
+  const BUILDS: Array<[Build, string]> = [
+    ["release", "release"],
+    ["porthole", "debug"],
+  ];
+  const threads = (size: string, group: string, build: Build = "release") => median((bySize.get(size)?.[build] ?? []).map((w) => w.threads[group] ?? 0));
+  const usage = (size: string, which: "porthole" | "webview", build: Build = "release") => {
+    const runs = bySize.get(size)?.[build] ?? [];
     const u = runs.map((w) => w[which]).filter((x): x is Usage => x !== null);
     return { cpu: median(u.map((x) => x.cpuPercent)), rss: u.length ? Math.max(...u.map((x) => x.peakRssMb)) : NaN };
   };
@@ -258,7 +267,7 @@ async function main(): Promise<void> {
   lines.push(
     "### The viewers side by side",
     "",
-    "Frames each viewer painted per second and the latency from Chrome's capture timestamp to the frame drawn (ms). **Floor**: a raw WebSocket client that decodes nothing, its latency taken on arrival; its rate is what the source sends. **Dashboard**: agent-browser's own viewer in headless Chromium, up to its `drawImage`. **Porthole**: the real window, up to the ack it sends after drawing. *Porthole's Rust side* is `porthole watch` (one run per size): Porthole's stream client alone, acking on receipt.",
+    "Frames each viewer painted per second and the latency from Chrome's capture timestamp to the frame drawn (ms). **Floor**: a raw WebSocket client that decodes nothing, its latency taken on arrival; its rate is what the source sends. **Dashboard**: agent-browser's own viewer in headless Chromium, up to its `drawImage`. **Porthole**: the real window, up to the ack it sends after drawing, in the release build a person installs and in the debug build `make run` builds. *Porthole's Rust side* is `porthole watch` (release build, one run per size): Porthole's stream client alone, acking on receipt.",
     "",
     ...header(["Frame size", "Viewer", "fps", "% of source", "p50", "p90", "p99"]),
   );
@@ -268,7 +277,8 @@ async function main(): Promise<void> {
     for (const [label, f] of [
       ["Floor (raw client)", figures(size, "floor")],
       ["Dashboard", figures(size, "dashboard")],
-      ["**Porthole**", figures(size, "porthole")],
+      ["**Porthole**, release", figures(size, "release")],
+      ["Porthole, debug", figures(size, "porthole")],
       ["*Porthole's Rust side*", watch ? combine([watch]) : combine([])],
     ] as Array<[string, Figures]>) {
       const pct = `${f0((100 * f.fps) / source)}%`;
@@ -282,13 +292,15 @@ async function main(): Promise<void> {
     "",
     "Ratios are Porthole's figure over the other's (fps above 1× is better, latency below 1× is better); against the floor, latency is also the milliseconds Porthole adds.",
     "",
-    ...header(["Frame size", "fps vs dashboard", "p50 vs dashboard", "p99 vs dashboard", "fps vs floor", "p50 vs floor", "p50 added, ms", "p99 added, ms"]),
+    ...header(["Frame size", "Porthole build", "fps vs dashboard", "p50 vs dashboard", "p99 vs dashboard", "fps vs floor", "p50 vs floor", "p50 added, ms", "p99 added, ms"]),
   );
   for (const size of SIZES.map(sizeName)) {
-    const [p, d, fl] = [figures(size, "porthole"), figures(size, "dashboard"), figures(size, "floor")];
-    lines.push(
-      row([size, ratio(p.fps, d.fps), ratio(p.p50, d.p50), ratio(p.p99, d.p99), ratio(p.fps, fl.fps), ratio(p.p50, fl.p50), signed(p.p50 - fl.p50), signed(p.p99 - fl.p99)]),
-    );
+    for (const [build, label] of BUILDS) {
+      const [p, d, fl] = [figures(size, build), figures(size, "dashboard"), figures(size, "floor")];
+      lines.push(
+        row([size, label, ratio(p.fps, d.fps), ratio(p.p50, d.p50), ratio(p.p99, d.p99), ratio(p.fps, fl.fps), ratio(p.p50, fl.p50), signed(p.p50 - fl.p50), signed(p.p99 - fl.p99)]),
+      );
+    }
   }
 
   lines.push(
@@ -297,13 +309,75 @@ async function main(): Promise<void> {
     "",
     "CPU is user+sys time over the measurement, in percent of one core (the machine has two: 200% is all of it); RSS is the peak (`VmHWM`) over the process's life, the highest of the rounds. *App process* is the window's own process, split by thread: its *main thread* runs GTK's main loop, which also paints the web process's output into the window (WebKit's UI side), Tauri's event loop and its IPC; its *async runtime* runs Porthole's stream client and frame pump. *Web process* is the webview's WebKitWebProcess, where the panel decodes and draws. *Rust side alone* is `porthole watch`: the stream client and frame pump with no window, acking every frame on receipt (so at the source's full rate).",
     "",
-    ...header(["Frame size", "App process CPU %", "main thread", "async runtime", "other threads", "App peak RSS MB", "Web process CPU %", "Web peak RSS MB", "Rust side alone CPU %", "Rust side alone peak RSS MB"]),
+    ...header(["Frame size", "Build", "App process CPU %", "main thread", "async runtime", "other threads", "App peak RSS MB", "Web process CPU %", "Web peak RSS MB", "Rust side alone CPU % (release)", "Rust side alone peak RSS MB"]),
   );
   for (const size of SIZES.map(sizeName)) {
-    const [a, w] = [usage(size, "porthole"), usage(size, "webview")];
-    const t = (group: string) => f1(threads(size, group));
-    const alone = bySize.get(size)?.watch.cost;
-    lines.push(row([size, f1(a.cpu), t("main thread"), t("async runtime"), t("other threads"), f0(a.rss), f1(w.cpu), f0(w.rss), f1(alone?.cpuPercent ?? NaN), f0(alone?.peakRssMb ?? NaN)]));
+    for (const [build, label] of BUILDS) {
+      const [a, w] = [usage(size, "porthole", build), usage(size, "webview", build)];
+      const t = (group: string) => f1(threads(size, group, build));
+      const alone = bySize.get(size)?.watch.cost;
+      const aloneCells = build === "release" ? [f1(alone?.cpuPercent ?? NaN), f0(alone?.peakRssMb ?? NaN)] : ["", ""];
+      lines.push(row([size, label, f1(a.cpu), t("main thread"), t("async runtime"), t("other threads"), f0(a.rss), f1(w.cpu), f0(w.rss), ...aloneCells]));
+    }
+  }
+
+  // CPU per painted frame: the work each viewer does for one frame on screen.
+  const perFrame = (cpuPercent: number, fps: number) => (fps > 0 ? (10 * cpuPercent) / fps : NaN);
+  const windowCpu = (runs: WindowRun[]) =>
+    median(runs.map((w) => (w.programs["Porthole"] ?? NaN) + (w.programs["WebKit (web and network processes)"] ?? NaN)));
+  const windowPerFrame = (runs: WindowRun[]) => median(runs.map((w) => perFrame((w.programs["Porthole"] ?? NaN) + (w.programs["WebKit (web and network processes)"] ?? NaN), w.shown.fps)));
+  const dashboardPerFrame = (runs: DashboardRun[]) => median(runs.map((d) => perFrame(d.cpuPercent, d.fps)));
+  lines.push(
+    "",
+    "### CPU per painted frame",
+    "",
+    "The CPU a viewer spends for each frame it paints: its CPU over the measurement (percent of one core, medians over rounds) over the frames it painted, in milliseconds of one core per frame (medians of each round's ratio). **Dashboard**: every process of its headless Chromium. **Porthole**: its app process and WebKit's web and network processes, the only WebKit processes running. Neither counts the agent's own Chromium, which both make screencast alike.",
+    "",
+    ...header(["Frame size", "Dashboard CPU %", "Dashboard fps", "Dashboard ms/frame", "Porthole release CPU %", "release fps", "release ms/frame", "release vs dashboard", "Porthole debug ms/frame"]),
+  );
+  for (const size of SIZES.map(sizeName)) {
+    const runs = bySize.get(size);
+    if (!runs) continue;
+    const [d, rel] = [dashboardPerFrame(runs.dashboard), windowPerFrame(runs.release)];
+    lines.push(
+      row([
+        size,
+        f1(median(runs.dashboard.map((x) => x.cpuPercent))),
+        f1(figures(size, "dashboard").fps),
+        f1(d),
+        f1(windowCpu(runs.release)),
+        f1(figures(size, "release").fps),
+        f1(rel),
+        ratio(rel, d),
+        f1(windowPerFrame(runs.porthole)),
+      ]),
+    );
+  }
+
+  // The goals of beating the dashboard, release build, at every size.
+  lines.push(
+    "",
+    "### Porthole's release build against the dashboard: the goals",
+    "",
+    "Frames painted at least 1.1× the dashboard's, latency p50 and p99 no higher, CPU per painted frame no more. Sharpness and idle CPU are not measured by this suite.",
+    "",
+    ...header(["Frame size", "fps ≥ 1.1× dashboard", "p50 ≤ dashboard", "p99 ≤ dashboard", "CPU per frame ≤ dashboard"]),
+  );
+  for (const size of SIZES.map(sizeName)) {
+    const runs = bySize.get(size);
+    if (!runs) continue;
+    const [p, d] = [figures(size, "release"), figures(size, "dashboard")];
+    const [cp, cd] = [windowPerFrame(runs.release), dashboardPerFrame(runs.dashboard)];
+    const judged = (ok: boolean, text: string) => `${text} ${ok ? "met" : "**missed**"}`;
+    lines.push(
+      row([
+        size,
+        judged(p.fps >= 1.1 * d.fps, ratio(p.fps, d.fps)),
+        judged(p.p50 <= d.p50, ratio(p.p50, d.p50)),
+        judged(p.p99 <= d.p99, ratio(p.p99, d.p99)),
+        judged(cp <= cd, ratio(cp, cd)),
+      ]),
+    );
   }
 
   const PROGRAMS = ["Porthole", "WebKit (web and network processes)", "Chromium", "agent-browser daemon", "Xvfb", "everything else"];
@@ -311,16 +385,38 @@ async function main(): Promise<void> {
     "",
     "### Where the machine's CPU goes while Porthole shows the session",
     "",
-    "Every process of the machine over the window's measurement, summed by program, in percent of one core (medians over rounds; 200% is both cores). *Everything else* includes the benchmark's own Node.js.",
+    "Every process of the machine over the release window's measurement, summed by program, in percent of one core (medians over rounds; 200% is both cores). *Everything else* includes the benchmark's own Node.js.",
     "",
     ...header(["Frame size", ...PROGRAMS, "total"]),
   );
   for (const size of SIZES.map(sizeName)) {
-    const runs = bySize.get(size)?.porthole ?? [];
+    const runs = bySize.get(size)?.release ?? [];
     const cells = PROGRAMS.map((p) => median(runs.map((w) => w.programs[p] ?? 0)));
     const total = median(runs.map((w) => Object.values(w.programs).reduce((x, y) => x + y, 0)));
     lines.push(row([size, ...cells.map(f0), f0(total)]));
   }
+
+  // Idle: the window visible on a page that does not change.
+  const idleWorkspace = join(box.root, "idle");
+  mkdirSync(idleWorkspace, { recursive: true });
+  const still = await startSession("bench-idle", idleWorkspace, box.sockets, STILL_PAGE);
+  const idle: WindowRun[] = [];
+  try {
+    for (let r = 0; r < ROUNDS; r++) idle.push(await measureWindow("scheme", idleWorkspace, {}, RELEASE_APP));
+  } finally {
+    await agentBrowser(still, "close");
+  }
+  const idleCpu = (program: string) => median(idle.map((w) => w.programs[program] ?? NaN));
+  const idleTotal = idleCpu("Porthole") + idleCpu("WebKit (web and network processes)");
+  lines.push(
+    "",
+    "### Idle: the window on a page that does not change (release build)",
+    "",
+    `The window visible and Live on a still page (tests/pages/demo/about.html), ${SECONDS} s after its first frame, ${ROUNDS} rounds: what Porthole's processes use while nothing moves (percent of one core, medians). The goal is under 1% together: no polling, no timer running per frame.`,
+    "",
+    ...header(["Porthole app process CPU %", "WebKit processes CPU %", "together", "frames painted per second", "under 1%"]),
+    row([f1(idleCpu("Porthole")), f1(idleCpu("WebKit (web and network processes)")), f1(idleTotal), f1(median(idle.map((w) => w.shown.fps))), idleTotal < 1 ? "met" : "**missed**"]),
+  );
 
   // 5: attach times.
   await agentBrowser(session, "set", "viewport", String(MAIN[0]), String(MAIN[1]));
@@ -334,7 +430,7 @@ async function main(): Promise<void> {
   for (let r = 0; r < ROUNDS; r++) {
     const workspace = join(box.root, `attach-${r}`);
     mkdirSync(workspace, { recursive: true });
-    const window = measureWindow("scheme", workspace);
+    const window = measureWindow("scheme", workspace, {}, RELEASE_APP);
     // Let the window come up and wait on the empty workspace.
     await pause(5000);
     const name = `bench-attach-${r}`;
@@ -357,7 +453,7 @@ async function main(): Promise<void> {
     xs.length ? `${f0(median(xs))} | ${f0(Math.min(...xs))} | ${f0(Math.max(...xs))} | ${xs.length}` : "– | – | – | 0";
   lines.push(
     "",
-    "### Attach time",
+    "### Attach time (release build)",
     "",
     "To the first frame the window painted (ms). The new session is started by `agent-browser open` on the bench page, as an agent would, in the workspace a waiting Porthole has open. The CLI starts the daemon, which writes its pid file (the moment Porthole can know of the session), then launches Chromium and loads the page; `open` returns once the page has loaded, which can be after Chromium's first frame. The last row is Porthole's own share: from Chromium's capture of that first frame to the panel painting it.",
     "",
@@ -374,7 +470,7 @@ async function main(): Promise<void> {
   const ip = percentiles(input);
   lines.push(
     "",
-    "### Input latency (1280x720)",
+    "### Input latency (1280x720, debug build)",
     "",
     `A pointer press on the panel (WebDriver, ${PRESSES} presses) to the page's \`mousedown\` handler: from the moment the webview's JavaScript sees the press to the moment the page's handler runs (ms).`,
     "",
@@ -385,13 +481,13 @@ async function main(): Promise<void> {
   // 7: several sessions at once.
   lines.push(
     "",
-    "### Several live sessions (1280x720)",
+    "### Several live sessions (1280x720, release build)",
     "",
     "Porthole's window shows one session at a time. Here the bench session is in the panel while other sessions on the same page stream to a floor client each: how the panel holds up as the machine carries more live browsers.",
     "",
     ...header(["Live sessions", "Porthole fps", "p50", "p99", "Porthole CPU %", "Web process CPU %"]),
   );
-  const main720 = bySize.get(sizeName(MAIN))?.porthole ?? [];
+  const main720 = bySize.get(sizeName(MAIN))?.release ?? [];
   const multi = (runs: WindowRun[]) => {
     const f = combine(runs.map((w) => w.shown));
     const cpu = (k: "porthole" | "webview") => median(runs.map((w) => w[k]?.cpuPercent ?? NaN));
@@ -402,7 +498,7 @@ async function main(): Promise<void> {
     const load = await extraLoad(extra);
     try {
       const runs: WindowRun[] = [];
-      for (let r = 0; r < ROUNDS; r++) runs.push(await measureWindow("scheme"));
+      for (let r = 0; r < ROUNDS; r++) runs.push(await measureWindow("scheme", box.workspace, {}, RELEASE_APP));
       lines.push(row([String(extra + 1), ...multi(runs)]));
     } finally {
       for (const c of load.clients) c.kill();
@@ -413,14 +509,14 @@ async function main(): Promise<void> {
   // The frame transports and the renderer, at 1280x720.
   const transports: Record<string, Summary[]> = { event: [], channel: [], dmabuf: [] };
   for (let r = 0; r < ROUNDS; r++) {
-    transports.event.push((await measureWindow("event")).shown);
-    transports.channel.push((await measureWindow("channel")).shown);
+    transports.event.push((await measureWindow("event", box.workspace, {}, RELEASE_APP)).shown);
+    transports.channel.push((await measureWindow("channel", box.workspace, {}, RELEASE_APP)).shown);
     // Porthole turns the DMA-BUF renderer off by itself without a GPU; "0" keeps it on.
-    transports.dmabuf.push((await measureWindow("scheme", box.workspace, { WEBKIT_DISABLE_DMABUF_RENDERER: "0" })).shown);
+    transports.dmabuf.push((await measureWindow("scheme", box.workspace, { WEBKIT_DISABLE_DMABUF_RENDERER: "0" }, RELEASE_APP)).shown);
   }
   lines.push(
     "",
-    "### Frame transports and WebKit's renderer (1280x720)",
+    "### Frame transports and WebKit's renderer (1280x720, release build)",
     "",
     "The same window with the frame bytes carried another way (`--transport`), and with WebKitGTK's DMA-BUF renderer left on although there is no GPU.",
     "",
@@ -452,7 +548,7 @@ async function main(): Promise<void> {
 
   // The targets.
   const main = sizeName(MAIN);
-  const [p, fl] = [figures(main, "porthole"), figures(main, "floor")];
+  const [p, fl] = [figures(main, "release"), figures(main, "floor")];
   const alone = bySize.get(main)?.watch.cost;
   const [aloneCpu, aloneRss] = [alone?.cpuPercent ?? NaN, alone?.peakRssMb ?? NaN];
   const app = usage(main, "porthole");
@@ -462,7 +558,7 @@ async function main(): Promise<void> {
   const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
   lines.push(
     "",
-    "### Targets (1280x720, one live session)",
+    "### Targets (1280x720, one live session, release build)",
     "",
     ...header(["Target", "Measured", "Verdict"]),
     row([
@@ -493,7 +589,8 @@ async function main(): Promise<void> {
   writeFileSync(
     SVG,
     plot("Frame rate and latency by frame size (one live session)", SIZES, [
-      series("Porthole", "#1f6feb", "porthole"),
+      series("Porthole, release", "#1f6feb", "release"),
+      series("Porthole, debug", "#79c0ff", "porthole"),
       series("agent-browser dashboard", "#e36209", "dashboard"),
       series("floor (raw WebSocket)", "#6e7781", "floor"),
     ]),
