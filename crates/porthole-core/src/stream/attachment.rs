@@ -524,6 +524,8 @@ impl Task {
             self.link.options.min_backoff,
             self.link.options.max_backoff,
         );
+        // One line a backoff, and backoffs grow: what a stalled attachment waits on.
+        tracing::info!(session = %self.session.borrow().name, attempt, %reason, retry_in = ?delay, "attachment retrying");
         self.link.state.send_replace(AttachState::Reconnecting {
             attempt,
             retry_at_ms: now_ms() + delay.as_secs_f64() * 1000.0,

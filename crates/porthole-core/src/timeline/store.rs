@@ -175,7 +175,15 @@ impl TimelineDir {
             }
             let timeline = read_lines(File::open(&path)?)?;
             let kept: Vec<&Entry> = timeline.entries.iter().filter(|e| e.at >= cutoff).collect();
-            if kept.is_empty() {
+            // A session that gave no command has no entries, only stills of its page:
+            // its file goes with its age, not for being empty (and its stills with it).
+            let written = fs::metadata(&path)?.modified().unwrap_or(UNIX_EPOCH);
+            let expired = if timeline.entries.is_empty() {
+                epoch_ms(written) < cutoff
+            } else {
+                kept.is_empty()
+            };
+            if expired {
                 fs::remove_file(&path)?;
                 pruned.entries += timeline.entries.len();
                 pruned.files += 1;
@@ -913,5 +921,39 @@ mod tests {
         );
         assert!(dir.read(&ws, "mixed").is_err(), "the stalest went first");
         assert!(dir.read(&ws, "big").is_ok(), "the newest is kept");
+    }
+
+    #[test]
+    fn a_session_without_commands_keeps_its_stills_until_they_age() {
+        // The agent gave no command: the file has no entries, and the stills are the
+        // whole history. Attaching again prunes first; it must not take them.
+        let temp = tempfile::tempdir().expect("temp dir");
+        let dir = TimelineDir::at(temp.path().to_path_buf());
+        let ws = temp.path().join("ws");
+        write(&dir.file(&ws, "quiet"), &[]);
+        let now = SystemTime::now();
+        let stills = dir.stills_dir(&ws, "quiet");
+        fs::create_dir_all(&stills).expect("folder made");
+        let at = epoch_ms(now) - 60_000.0;
+        fs::write(stills.join(stills::file_name(at)), b"still").expect("still written");
+        let week = Retention {
+            max_age: Duration::from_secs(7 * 24 * 3600),
+            max_bytes: 1 << 20,
+        };
+        let pruned = dir.prune(&ws, week, now).expect("pruned");
+        assert_eq!(
+            pruned,
+            Pruned::default(),
+            "a recording of a minute ago with no commands loses nothing"
+        );
+        assert_eq!(dir.stills(&ws, "quiet").len(), 1, "its still is kept");
+
+        let later = now + Duration::from_secs(8 * 24 * 3600);
+        let pruned = dir.prune(&ws, week, later).expect("pruned");
+        assert_eq!(
+            (pruned.files, pruned.stills),
+            (1, 1),
+            "a week on, the empty file and its stills go"
+        );
     }
 }
