@@ -686,7 +686,7 @@ async function recordingSection(session: AgentSession): Promise<void> {
     `- Recording on: \`target/release/porthole --measure-seconds ${SECONDS} WS\` with the default settings; off: the same with \`{"recordTimeline": false}\` in settings.json.`,
     "- CPU is percent of one core, the median of the runs; the recording's thread is the app's thread named `timeline` (stills decoded, shrunk, encoded; entries written).",
     "",
-    ...header(["Window", "fps painted", "App process CPU %", "its timeline thread", "Web process CPU %", "Chromium CPU %"]),
+    ...header(["Window", "fps painted", "App process CPU %", "its timeline thread", "Web process CPU %", "Chromium CPU %", "App peak RSS MB"]),
   ];
   for (const [label, list] of [["recording on", runs.on], ["recording off", runs.off]] as Array<[string, WindowRun[]]>) {
     lines.push(
@@ -697,6 +697,7 @@ async function recordingSection(session: AgentSession): Promise<void> {
         f1(cpu(list, (w) => w.threads["timeline recording"] ?? 0)),
         f1(cpu(list, (w) => w.webview?.cpuPercent)),
         f1(cpu(list, (w) => w.programs["Chromium"])),
+        f0(cpu(list, (w) => w.porthole?.peakRssMb)),
       ]),
     );
   }
