@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AttachState } from "../generated/AttachState";
 import type { UiError } from "../generated/UiError";
 import { session } from "../testing/session";
-import { failureTitle, renderAttach, renderIdle, setActivity, shellQuote, startCommand, type PanelElements } from "./panel";
+import { failureTitle, renderAttach, renderIdle, renderReadout, setActivity, shellQuote, startCommand, type PanelElements } from "./panel";
 
 const agent = session({ name: "agent" });
 
@@ -122,6 +122,20 @@ describe("what the panel says in each state", () => {
     expect(shellQuote("/home/me/my shop")).toBe("'/home/me/my shop'");
     expect(shellQuote("/tmp/it's")).toBe("'/tmp/it'\\''s'");
     expect(startCommand("/a b"), "a path with a space stays one argument").toBe("cd '/a b' && agent-browser open about:blank");
+  });
+});
+
+describe("the frame readout", () => {
+  afterEach(() => document.body.replaceChildren());
+
+  it("leaves the page alone while its figures stay the same", () => {
+    const el = elements();
+    renderReadout(el, 0, 42);
+    const node = el.readout.firstChild;
+    renderReadout(el, 0, 42.2);
+    expect(el.readout.firstChild, "the same text is not written again: WebKit would repaint for it").toBe(node);
+    renderReadout(el, 12, 40);
+    expect(el.readout.textContent, "new figures are shown").toBe("12 fps · 40 ms");
   });
 });
 

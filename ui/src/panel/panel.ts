@@ -160,7 +160,10 @@ export function renderAttach(el: PanelElements, event: AttachEvent, actions: Pan
 }
 
 export function renderReadout(el: PanelElements, fps: number, latencyMs: number | null): void {
-  el.readout.textContent = latencyMs === null ? `${fps} fps` : `${fps} fps · ${Math.round(latencyMs)} ms`;
+  const text = latencyMs === null ? `${fps} fps` : `${fps} fps · ${Math.round(latencyMs)} ms`;
+  // Writing the same text still replaces the node, and WebKit repaints for it: on a
+  // still page that was the window's only work, twice a second.
+  if (el.readout.textContent !== text) el.readout.textContent = text;
 }
 
 function setBadge(el: PanelElements, state: keyof typeof BADGE): void {
