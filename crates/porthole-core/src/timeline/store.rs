@@ -177,8 +177,8 @@ impl TimelineDir {
             let kept: Vec<&Entry> = timeline.entries.iter().filter(|e| e.at >= cutoff).collect();
             // A session that gave no command has no entries, only stills of its page:
             // its file goes with its age, not for being empty (and its stills with it).
-            let written = fs::metadata(&path)?.modified().unwrap_or(UNIX_EPOCH);
             let expired = if timeline.entries.is_empty() {
+                let written = fs::metadata(&path)?.modified().unwrap_or(UNIX_EPOCH);
                 epoch_ms(written) < cutoff
             } else {
                 kept.is_empty()
