@@ -34,8 +34,13 @@ import { renderAttach, renderIdle, renderReadout, setPage, type PanelElements } 
 import type { Toolbar } from "../panel/toolbar";
 import { loaderFor } from "../panel/transport";
 import { renderError, renderSessions, showAttachedTitle } from "../sidebar/sessions";
+import { Ticker } from "./ticker";
 
-/** How often the readout (fps, latency) and a reconnect countdown are redrawn. */
+/**
+ * How often the readout (fps, latency) and a reconnect countdown are redrawn while they
+ * change: painted frames and a reconnecting state start the redraw, and it stops once the
+ * readout reads 0 fps and no countdown runs.
+ */
 const TICK_MS = 500;
 
 export class AppState {
@@ -109,10 +114,24 @@ export async function follow(state: AppState, views: StateViews, info: AppInfo):
     pageTitle = page.title;
     showAttachedTitle(sessions, pageTitle);
   };
+  const tick = new Ticker(TICK_MS, () => {
+    if (state.live) {
+      const { fps, latencyMs } = painter.stats();
+      renderReadout(panel, fps, latencyMs);
+      return fps > 0;
+    }
+    if (state.attached?.state.state === "reconnecting") {
+      renderAttach(panel, state.attached, actions);
+      return true;
+    }
+    return false;
+  });
+  painter.onPaint(() => tick.start());
   const showAttach = (event: AttachEvent) => {
     if (state.attached?.session.id !== event.session.id) painter.clear();
     state.attached = event;
     renderAttach(panel, event, actions);
+    if (event.state.state === "reconnecting") tick.start();
     showPage(event.page);
     if (state.report) {
       renderSessions(sessions, state.report, event.session.id, choose, views.newBrowser);
@@ -135,14 +154,6 @@ export async function follow(state: AppState, views: StateViews, info: AppInfo):
   await onPageInfo(showPage);
   await onFrame((frame) => painter.push(frame));
   await onFrameReady(() => painter.push(null));
-  window.setInterval(() => {
-    if (state.live) {
-      const { fps, latencyMs } = painter.stats();
-      renderReadout(panel, fps, latencyMs);
-    } else if (state.attached?.state.state === "reconnecting") {
-      renderAttach(panel, state.attached, actions);
-    }
-  }, TICK_MS);
 
   try {
     views.showWorkspace(info);

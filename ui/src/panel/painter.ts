@@ -23,6 +23,7 @@ export class Painter {
   private deviceWidth = 0;
 
   private panelSize = { width: 0, height: 0 };
+  private paintListeners: Array<() => void> = [];
 
   /**
    * `onPanelSize` hears the panel's size in device pixels whenever it changes: the
@@ -56,6 +57,11 @@ export class Painter {
   push(frame: FrameEvent | null): void {
     this.waiting = { frame };
     if (!this.busy) void this.drain();
+  }
+
+  /** Calls `listener` after every frame painted on the canvas. */
+  onPaint(listener: () => void): void {
+    this.paintListeners.push(listener);
   }
 
   stats(now = performance.now()): PaintStats {
@@ -99,6 +105,7 @@ export class Painter {
       this.paint(image);
       image.close();
       this.paintTimes.push(performance.now());
+      for (const listener of this.paintListeners) listener();
       if (frame) {
         this.painted(frame);
         this.onPainted(frame.seq);
