@@ -231,15 +231,61 @@ pub fn scan(daemons: &HashSet<u32>) -> Result<Vec<CdpBrowser>, sysinfo::Error> {
     Ok(BrowserScanner::new()?.scan(daemons))
 }
 
-/// [`scan`] again and again (discovery's tick) without starting from scratch: it keeps
-/// its process table, reads every command line, and reads the executable and working
-/// directory only of the few processes that turn out to have DevTools open.
+/// [`scan`] again and again (discovery's tick) without starting from scratch. Each scan
+/// lists `/proc` (one directory read) and reads the command line of new processes only:
+/// a process's arguments are fixed once it has started its program, so a process already
+/// read needs no second look. The executable, working directory, environment and
+/// ancestry are read only of the few processes with DevTools open.
+///
+/// A process is read on its first [`SETTLE_SCANS`] scans, not just its first: a process
+/// seen between `fork` and `exec` still shows its parent's command line (the daemon that
+/// is about to start Chromium, say).
 pub struct BrowserScanner {
     system: System,
     /// Browsers seen as an agent-browser session's: they stay the session's after its
     /// daemon dies (an orphan can outlive it by a moment, too briefly to attach and
     /// sometimes too far gone to read its environment).
     sessions_own: HashSet<u32>,
+    /// Every live process, by pid: whether its command line opens DevTools.
+    seen: HashMap<u32, Seen>,
+    /// The processes with DevTools open at the last scan, whose details `system` holds.
+    candidates: Vec<Pid>,
+}
+
+/// What the scanner knows of one process from its command line.
+#[derive(Debug, Clone, Copy)]
+struct Seen {
+    devtools: bool,
+    scans: u8,
+}
+
+/// How many scans read a new process's command line.
+const SETTLE_SCANS: u8 = 3;
+
+/// The pids `/proc` lists: one per process (threads are not listed at the top level).
+fn live_pids() -> HashSet<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return HashSet::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .collect()
+}
+
+/// Whether `pid`'s command line has a `--remote-debugging-…` argument; false when it
+/// cannot be read (gone, or a kernel thread's empty one).
+fn opens_devtools(pid: u32) -> bool {
+    const FLAG: &[u8] = b"--remote-debugging-";
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .is_ok_and(|cmd| cmd.windows(FLAG.len()).any(|w| w == FLAG))
+}
+
+/// `pid`'s parent, from `/proc/PID/stat` (the field after the state, which follows the
+/// last `)`: the command name before it may hold spaces and parentheses).
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, rest) = stat.rsplit_once(')')?;
+    rest.split_whitespace().nth(1)?.parse().ok()
 }
 
 impl BrowserScanner {
@@ -247,31 +293,41 @@ impl BrowserScanner {
         Ok(Self {
             system: System::new()?,
             sessions_own: HashSet::new(),
+            seen: HashMap::new(),
+            candidates: Vec::new(),
         })
     }
 
-    pub fn scan(&mut self, daemons: &HashSet<u32>) -> Vec<CdpBrowser> {
-        let cmd_only = ProcessRefreshKind::nothing()
-            .with_cmd(UpdateKind::Always)
-            .without_tasks();
-        self.system
-            .refresh_processes_specifics(ProcessesToUpdate::All, true, cmd_only);
-        // Cheap first: most processes have nothing to do with DevTools.
-        let candidates: Vec<Pid> = self
-            .system
-            .processes()
+    /// The live processes whose command line opens DevTools, in no order.
+    fn candidates(&mut self) -> Vec<Pid> {
+        let live = live_pids();
+        self.seen.retain(|pid, _| live.contains(pid));
+        for pid in live {
+            let seen = self.seen.entry(pid).or_insert(Seen {
+                devtools: false,
+                scans: 0,
+            });
+            if seen.scans < SETTLE_SCANS {
+                seen.scans += 1;
+                seen.devtools = opens_devtools(pid);
+            }
+        }
+        self.seen
             .iter()
-            .filter(|(_, p)| p.thread_kind().is_none())
-            .filter(|(_, p)| {
-                p.cmd()
-                    .iter()
-                    .any(|a| a.to_string_lossy().contains("--remote-debugging-"))
-            })
-            .map(|(pid, _)| *pid)
-            .collect();
+            .filter(|(_, s)| s.devtools)
+            .map(|(&pid, _)| Pid::from_u32(pid))
+            .collect()
+    }
+
+    pub fn scan(&mut self, daemons: &HashSet<u32>) -> Vec<CdpBrowser> {
+        let candidates = self.candidates();
         self.sessions_own
             .retain(|pid| candidates.contains(&Pid::from_u32(*pid)));
-        if candidates.is_empty() {
+        // Last scan's candidates are refreshed too, so those that died leave the table.
+        let mut refresh = candidates.clone();
+        refresh.extend(self.candidates.iter().filter(|p| !candidates.contains(p)));
+        self.candidates = candidates.clone();
+        if refresh.is_empty() {
             return Vec::new();
         }
         let details = ProcessRefreshKind::nothing()
@@ -280,17 +336,21 @@ impl BrowserScanner {
             .with_cwd(UpdateKind::Always)
             .with_environ(UpdateKind::Always)
             .without_tasks();
-        self.system.refresh_processes_specifics(
-            ProcessesToUpdate::Some(&candidates),
-            false,
-            details,
-        );
-        let parents: HashMap<u32, u32> = self
-            .system
-            .processes()
-            .iter()
-            .filter_map(|(pid, p)| Some((pid.as_u32(), p.parent()?.as_u32())))
-            .collect();
+        self.system
+            .refresh_processes_specifics(ProcessesToUpdate::Some(&refresh), true, details);
+        // The ancestry of each candidate, up to a daemon or init.
+        let mut parents: HashMap<u32, u32> = HashMap::new();
+        for pid in &candidates {
+            let mut at = pid.as_u32();
+            for _ in 0..64 {
+                if at <= 1 || daemons.contains(&at) || parents.contains_key(&at) {
+                    break;
+                }
+                let Some(parent) = parent_of(at) else { break };
+                parents.insert(at, parent);
+                at = parent;
+            }
+        }
         let sessions_own = &mut self.sessions_own;
         let system = &self.system;
         let mut found: Vec<CdpBrowser> = candidates
@@ -333,6 +393,95 @@ impl BrowserScanner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::process::CommandExt;
+    use std::process::{Child, Command, Stdio};
+    use std::time::Duration;
+
+    /// A process whose command line opens DevTools as far as a scan can tell.
+    fn pretend_browser() -> Child {
+        Command::new("sleep")
+            .arg0("sleep --remote-debugging-port=1")
+            .arg("30")
+            .spawn()
+            .expect("sleep runs")
+    }
+
+    fn listed(scanner: &mut BrowserScanner, pid: u32) -> bool {
+        scanner.candidates().contains(&Pid::from_u32(pid))
+    }
+
+    #[test]
+    fn the_scanner_finds_a_process_that_opens_devtools_and_forgets_it_once_it_ends() {
+        let mut scanner = BrowserScanner::new().expect("a process table");
+        let mut child = pretend_browser();
+        let pid = child.id();
+        assert!(
+            listed(&mut scanner, pid),
+            "a process with --remote-debugging-… is a candidate"
+        );
+        assert!(
+            !listed(&mut scanner, std::process::id()),
+            "the test itself does not open DevTools"
+        );
+        child.kill().expect("the child can be killed");
+        child.wait().expect("the child is reaped");
+        assert!(
+            !listed(&mut scanner, pid),
+            "a process that ended is no candidate"
+        );
+        assert!(
+            !scanner.seen.contains_key(&pid),
+            "an ended process is forgotten, so the scanner does not grow over a day"
+        );
+    }
+
+    #[test]
+    fn a_process_that_starts_a_browser_after_it_was_first_seen_is_still_found() {
+        let mut scanner = BrowserScanner::new().expect("a process table");
+        // Seen first as a plain shell, which then becomes the "browser" (as a daemon's
+        // fork does between fork and exec); the trailing `:` keeps the inner shell from
+        // handing itself over to sleep.
+        let mut child = Command::new("sh")
+            .args([
+                "-c",
+                // Spelled in two halves, so the first command line lacks the flag.
+                "sleep 0.3; f=--remote-debugging; exec sh -c 'sleep 5; :' $f-port=1",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("sh runs");
+        let pid = child.id();
+        assert!(
+            !listed(&mut scanner, pid),
+            "before its exec the shell opens nothing"
+        );
+        std::thread::sleep(Duration::from_millis(800));
+        let found = listed(&mut scanner, pid);
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(
+            found,
+            "the command line of a young process is read again on the next scan"
+        );
+    }
+
+    #[test]
+    fn a_parent_is_read_from_stat_even_when_the_name_holds_parentheses() {
+        let mut child = Command::new("sleep")
+            .arg0("odd) name (x")
+            .arg("30")
+            .spawn()
+            .expect("sleep runs");
+        let parent = parent_of(child.id());
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_eq!(
+            parent,
+            Some(std::process::id()),
+            "the child's parent is this test"
+        );
+    }
 
     #[test]
     fn a_command_line_chromium_rewrote_into_one_string_is_split_again() {
