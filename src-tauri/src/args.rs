@@ -66,6 +66,10 @@ pub struct MeasureArgs {
     pub measure_seconds: Option<f64>,
     #[arg(long, value_name = "FILE", requires = "measure_seconds", hide = true)]
     pub measure_out: Option<PathBuf>,
+    /// Seconds between the panel going Live and the start of the count: the window's
+    /// first paints and caches settle in them.
+    #[arg(long, value_name = "S", requires = "measure_seconds", hide = true, default_value_t = 1.0, value_parser = seconds)]
+    pub measure_warmup: f64,
 }
 
 /// A duration in seconds: a finite number above zero, at most a day.
@@ -242,6 +246,14 @@ mod tests {
         .expect("parses");
         assert_eq!(cli.measure.transport, Transport::Channel);
         assert_eq!(cli.measure.measure_seconds, Some(3.0));
+        assert_eq!(
+            cli.measure.measure_warmup, 1.0,
+            "a second to settle unless told"
+        );
+        assert!(
+            Cli::try_parse_from(["porthole", "--measure-warmup", "5"]).is_err(),
+            "a warm-up alone measures nothing"
+        );
     }
 
     #[test]

@@ -124,7 +124,13 @@ pub fn run_gui(launch: Launch) -> ExitCode {
                 browsers::connect(app.handle(), endpoint);
             }
             if let (Some(seconds), Some(out)) = (measure.measure_seconds, measure.measure_out) {
-                measure::start(app.handle(), seconds, out, opened_at_ms);
+                measure::start(
+                    app.handle(),
+                    seconds,
+                    measure.measure_warmup,
+                    out,
+                    opened_at_ms,
+                );
             }
             Ok(())
         })

@@ -1,7 +1,7 @@
 //! Measuring the window, for the benchmarks: `porthole --measure-seconds S
-//! --measure-out FILE [--transport T] WORKSPACE` opens the window as usual, waits for the
-//! panel to go Live, counts for S seconds the frames the window acks as painted, writes
-//! the figures as JSON and quits.
+//! --measure-out FILE [--measure-warmup W] [--transport T] WORKSPACE` opens the window as
+//! usual, waits for the panel to go Live and then W seconds more (default 1), counts for
+//! S seconds the frames the window acks as painted, writes the figures as JSON and quits.
 //!
 //! "Shown" latency runs from Chrome's capture time to the window's ack, sent right after
 //! the frame is drawn on the canvas; the compositor's last step to the screen is not in
@@ -50,10 +50,10 @@ struct Measurement {
 }
 
 /// Starts the measurement task; the app exits when it is written (code 1 on failure).
-pub fn start(app: &AppHandle, seconds: f64, out: PathBuf, opened_at_ms: f64) {
+pub fn start(app: &AppHandle, seconds: f64, warmup: f64, out: PathBuf, opened_at_ms: f64) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        let code = match measure(&app, seconds, opened_at_ms).await {
+        let code = match measure(&app, seconds, warmup, opened_at_ms).await {
             Ok(m) => match serde_json::to_vec_pretty(&m).map(|json| std::fs::write(&out, json)) {
                 Ok(Ok(())) => 0,
                 Ok(Err(error)) => {
@@ -74,7 +74,12 @@ pub fn start(app: &AppHandle, seconds: f64, out: PathBuf, opened_at_ms: f64) {
     });
 }
 
-async fn measure(app: &AppHandle, seconds: f64, opened_at_ms: f64) -> Result<Measurement, String> {
+async fn measure(
+    app: &AppHandle,
+    seconds: f64,
+    warmup: f64,
+    opened_at_ms: f64,
+) -> Result<Measurement, String> {
     let state = app.state::<AppState>();
     // Wait (up to a minute) for an attachment to go Live.
     let live = tokio::time::timeout(Duration::from_secs(60), async {
@@ -89,8 +94,7 @@ async fn measure(app: &AppHandle, seconds: f64, opened_at_ms: f64) -> Result<Mea
     })
     .await
     .map_err(|_| "no session went Live within a minute".to_owned())?;
-    // Let the window warm up before counting.
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    tokio::time::sleep(Duration::from_secs_f64(warmup)).await;
     let me = std::process::id();
     let web = webview_processes(me).first().copied();
     let usage_before = (Usage::of(me), web.and_then(Usage::of));
