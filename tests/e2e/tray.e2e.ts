@@ -2,16 +2,33 @@
 // tray_host.rs) owns org.kde.StatusNotifierWatcher on the test's session bus, so the
 // app's icon registers as on a desktop panel; the test reads and clicks its menu over
 // com.canonical.dbusmenu, as a person would.
+import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { closeAll, DEMO_PAGE, sandbox, startSession } from "../support/agentBrowser";
-import { byTestId, launch, launchOn, sandboxEnv, waitForText, type App } from "../support/driver";
+import { agentBrowser, closeAll, DEMO_PAGE, sandbox, startSession, type AgentSession } from "../support/agentBrowser";
+import { APP, byTestId, launch, launchOn, sandboxEnv, waitForText, type App } from "../support/driver";
+import { eventually } from "../support/eventually";
 import { type MenuEntry, TrayHost } from "../support/trayHost";
 
 const box = sandbox("tray");
 let tray: TrayHost;
 let app: App;
+let here: AgentSession;
+
+const run = promisify(execFile);
+
+/** What `porthole timeline --json` prints, as far as this test reads it. */
+interface TimelineEntry {
+  at: number;
+  kind: string;
+  action: string | null;
+  ok: boolean | null;
+  text: string;
+  before?: number;
+  after?: number;
+}
 
 const entry = (menu: MenuEntry[], name: string) => menu.find((e) => e.label.startsWith(`${name} — `));
 const attachedName = (menu: MenuEntry[]) => menu.find((e) => e.checked === true)?.label.split(" — ")[0] ?? null;
@@ -46,7 +63,7 @@ async function onScreen(): Promise<void> {
 
 beforeAll(async () => {
   tray = await TrayHost.start();
-  await startSession("tray-here", box.workspace, box.sockets, DEMO_PAGE);
+  here = await startSession("tray-here", box.workspace, box.sockets, DEMO_PAGE);
   await startSession("tray-there", join(box.root, "elsewhere"), box.sockets, DEMO_PAGE);
   app = await launchOn(box);
 });
@@ -100,6 +117,53 @@ describe("the tray", () => {
     await waitForText(app.driver, "panel-badge", (t) => t === "Live", 30_000);
     expect(await panelSession()).toBe("tray-here");
     expect(await app.driver.findElement(byTestId("panel-session")).isDisplayed(), "the window is back").toBe(true);
+  });
+
+  it("with Keep recording while hidden, records what the agent does meanwhile, and says so", async () => {
+    const setting = app.driver.findElement(byTestId("record-while-hidden"));
+    expect(await setting.isSelected(), "off by default").toBe(false);
+    await setting.click();
+    await app.driver.wait(async () => await setting.isSelected(), 5_000);
+    await waitForText(app.driver, "panel-session", (t) => t === "tray-here");
+    await waitForText(app.driver, "panel-badge", (t) => t === "Live", 30_000);
+    await tray.click("Show/Hide Porthole");
+    const recording = "● Recording tray-here while hidden";
+    const hidden = await tray.menuWhere((m) => m.some((e) => e.label === recording));
+    expect(attachedName(hidden), "the session stays attached while it is recorded").toBe("tray-here");
+    expect(await visible(), "the window is in the tray").toBe(false);
+
+    const given = Date.now();
+    await agentBrowser(here, "eval", "console.error('tray test: while hidden'); 1");
+    await agentBrowser(here, "open", "data:text/html,<title>Hidden</title><body style='background:%2344a'>changed while hidden");
+    const entries = await eventually(
+      async () => {
+        const { stdout } = await run(APP, ["timeline", "--workspace", box.workspace, "--session", "tray-here", "--json"], {
+          env: { ...process.env, ...sandboxEnv(box) },
+          timeout: 20_000,
+        }).catch(() => ({ stdout: "[]" }));
+        return (JSON.parse(stdout) as TimelineEntry[]).filter((e) => e.at >= given);
+      },
+      (list) => list.some((e) => e.kind === "command" && e.action === "navigate" && e.after !== undefined),
+      "the command given while hidden never reached the timeline with its still after",
+    );
+    expect(
+      entries.filter((e) => e.kind === "command").map((e) => [e.action, e.ok]),
+      "the commands given while the window was hidden, in order",
+    ).toEqual([
+      ["evaluate", true],
+      ["navigate", true],
+    ]);
+    expect(entries.some((e) => e.kind === "console" && e.text === "tray test: while hidden"), "the console error too").toBe(true);
+    const navigate = entries.find((e) => e.action === "navigate");
+    expect(navigate?.before, "a still of the page before the command").toBeDefined();
+
+    await tray.click("Show/Hide Porthole");
+    await app.driver.wait(visible, 10_000, "Show did not bring the window back");
+    const shown = await tray.menuWhere((m) => !m.some((e) => e.label === recording));
+    expect(attachedName(shown), "the same attachment is on screen again").toBe("tray-here");
+    await waitForText(app.driver, "panel-badge", (t) => t === "Live", 30_000);
+    await setting.click();
+    await app.driver.wait(async () => !(await setting.isSelected()), 5_000);
   });
 });
 

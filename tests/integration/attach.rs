@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 use porthole_core::agent_browser::cli::{AgentBrowserCli, CliSource};
 use porthole_core::control::screenshot::{self, ImageFormat};
 use porthole_core::error::ErrorCode;
-use porthole_core::stream::attachment::{AckMode, AttachOptions, AttachState, Attachment};
+use porthole_core::stream::attachment::{
+    AckMode, AttachOptions, AttachState, Attachment, Pace, UNSEEN_FPS,
+};
 use porthole_core::stream::frames::Frame;
 use porthole_core::stream::protocol::{Input, MouseButton, MouseEventType, MouseInput};
 
@@ -169,6 +171,56 @@ async fn the_daemon_sends_the_next_frame_only_after_the_consumers_ack() {
         shown.frames >= acked.saturating_sub(2),
         "every acked frame counts as shown: {} of {acked}",
         shown.frames
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unseen_attachment_takes_a_few_frames_a_second_without_a_consumer() {
+    let mut sb = Sandbox::new();
+    let ws = sb.dir("ws");
+    sb.start("unseen", &ws);
+    let session = find(&sb.report(&ws), "unseen").clone();
+    // A consumer that never acks, with an ack timeout longer than the test: only the
+    // pace can let frames through.
+    let options = AttachOptions {
+        ack: AckMode::Consumer,
+        ack_timeout: Duration::from_secs(30),
+        ..AttachOptions::default()
+    };
+    let attachment = Attachment::start(session, sb.discovery(), Ok(cli()), options);
+    wait_live(&attachment, "live", Duration::from_secs(15)).await;
+
+    attachment.set_pace(Pace::Unseen);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = attachment.stats().frames;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let unseen = attachment.stats().frames - before;
+    assert!(
+        unseen >= 3,
+        "hidden, the timeline still gets frames of the animated page: {unseen} in 3 s"
+    );
+    assert!(
+        unseen <= u64::from(UNSEEN_FPS) * 3 + 2,
+        "hidden, the daemon sends at most {UNSEEN_FPS} a second: {unseen} in 3 s"
+    );
+
+    // Shown again, with a consumer that acks: the frames flow at the page's own rate.
+    attachment.set_pace(Pace::Shown);
+    let mut rx = attachment.frames();
+    let before = attachment.stats().frames;
+    let _ = tokio::time::timeout(Duration::from_secs(3), async {
+        while rx.changed().await.is_ok() {
+            let seq = rx.borrow_and_update().as_ref().map(|f| f.seq);
+            if let Some(seq) = seq {
+                attachment.ack(seq);
+            }
+        }
+    })
+    .await;
+    let shown = attachment.stats().frames - before;
+    assert!(
+        shown > 2 * unseen,
+        "shown, the cap is lifted (maxFps 0): {shown} in 3 s against {unseen} hidden"
     );
 }
 

@@ -37,6 +37,7 @@ export {
   setStartAtLogin,
   setNotifyNewBrowser,
   setRecordTimeline,
+  setRecordWhileHidden,
   timeline,
   saveTimeline,
   timelineStill,

@@ -3,7 +3,7 @@ import { setupConnect } from "./sidebar/connect";
 import { ActivityLog, clock } from "./panel/activity";
 import { PastView } from "./panel/past";
 import { TimelineBar } from "./panel/timelineBar";
-import { appInfo, connect, copyScreenshot, defaultSessionName, errorMessage, onNewBrowser, openBrowser, setNotifyNewBrowser, setRecordTimeline, setStartAtLogin, navigate, onAttachState, onDetached, onTimelineEntry, openExternal, saveScreenshot, sendInput, timeline, timelineStill, saveTimeline, clearTimeline, type AppInfo, type Entry } from "./ipc";
+import { appInfo, connect, copyScreenshot, defaultSessionName, errorMessage, onNewBrowser, openBrowser, setNotifyNewBrowser, setRecordTimeline, setRecordWhileHidden, setStartAtLogin, navigate, onAttachState, onDetached, onTimelineEntry, openExternal, saveScreenshot, sendInput, timeline, timelineStill, saveTimeline, clearTimeline, type AppInfo, type Entry } from "./ipc";
 import { renderAbout } from "./app/about";
 import { installToggle } from "./app/toggle";
 import { installCompact } from "./app/compact";
@@ -210,6 +210,7 @@ async function boot(): Promise<void> {
   installToggle(byTestId<HTMLInputElement>("start-at-login"), info.startAtLogin, setStartAtLogin, showError);
   installToggle(byTestId<HTMLInputElement>("notify-new-browser"), info.notifyNewBrowser, setNotifyNewBrowser, showError);
   installToggle(byTestId<HTMLInputElement>("record-timeline"), info.recordTimeline, setRecordTimeline, showError);
+  installToggle(byTestId<HTMLInputElement>("record-while-hidden"), info.recordWhileHidden, setRecordWhileHidden, showError);
   renderAbout(byTestId("about"), info);
 
   const openNewBrowser = () => {

@@ -192,6 +192,13 @@ pub fn set_record_timeline(state: State<'_, AppState>, on: bool) {
     state.set_record_timeline(on);
 }
 
+/// Keeps recording the timeline while the window is hidden in the tray, or stops
+/// doing so from the next time it is hidden.
+#[tauri::command]
+pub fn set_record_while_hidden(state: State<'_, AppState>, on: bool) {
+    state.set_record_while_hidden(on);
+}
+
 /// The window's channel for frame bytes, used when the transport is `channel`.
 #[tauri::command]
 pub fn frame_channel(state: State<'_, AppState>, channel: Channel<InvokeResponseBody>) {
@@ -460,6 +467,7 @@ surface! {
     set_start_at_login(on: bool) -> ();
     set_notify_new_browser(on: bool) -> ();
     set_record_timeline(on: bool) -> ();
+    set_record_while_hidden(on: bool) -> ();
     timeline() -> Vec<Entry>;
     timeline_still(at: f64, after: bool) -> Option<String>;
     clear_timeline() -> ();

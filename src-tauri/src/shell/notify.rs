@@ -146,6 +146,8 @@ pub struct AppInfo {
     pub notify_new_browser: bool,
     /// The agent's timeline is recorded while a session is attached.
     pub record_timeline: bool,
+    /// The timeline goes on being recorded while the window is hidden in the tray.
+    pub record_while_hidden: bool,
 }
 
 impl AppInfo {
@@ -165,6 +167,7 @@ impl AppInfo {
             start_at_login: Autostart::default_location().is_some_and(|a| a.is_on()),
             notify_new_browser: state.notify_new_browser(),
             record_timeline: state.record_timeline(),
+            record_while_hidden: state.record_while_hidden(),
         }
     }
 }
@@ -180,6 +183,13 @@ pub fn send(app: &AppHandle, changes: impl IntoIterator<Item = Change>) {
             Change::Attached(attachment) => {
                 follow(app, &attachment);
                 follow_timeline(app);
+            }
+            Change::Shown(attachment) => {
+                emit(app, ATTACH_STATE, AttachEvent::of(&attachment));
+                let newest = attachment.frames().borrow().clone();
+                if let Some(frame) = newest {
+                    send_frame(app, &frame);
+                }
             }
             Change::Detached => emit(app, DETACHED, ()),
             Change::Sessions => emit(app, SESSIONS_CHANGED, state.report()),
@@ -277,7 +287,11 @@ fn follow(app: &AppHandle, attachment: &Arc<Attachment>) {
                         if weak.strong_count() == 0 {
                             return;
                         }
-                        send_frame(&app, &frame);
+                        // Hidden and recording: the timeline takes the frames, the
+                        // window would only decode them for nobody.
+                        if !app.state::<AppState>().is_hidden() {
+                            send_frame(&app, &frame);
+                        }
                     }
                     changed.is_ok()
                 }

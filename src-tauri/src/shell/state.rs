@@ -21,7 +21,7 @@ use porthole_core::discovery::{
     self, Discovery, Gone, ProcessTableError, Report, Session, SessionKind,
 };
 use porthole_core::error::{Coded, UiError};
-use porthole_core::stream::attachment::{AttachOptions, Attachment, FrameSize};
+use porthole_core::stream::attachment::{AttachOptions, Attachment, FrameSize, Pace};
 use porthole_core::stream::frames::Frame;
 use porthole_core::sync::lock;
 use porthole_core::timeline::store::{Recording, TimelineDir};
@@ -38,6 +38,9 @@ pub enum Change {
     Workspace,
     /// The sessions list changed (discovery, or another workspace to group them for).
     Sessions,
+    /// The window is back on this attachment, which it did not see while hidden: the
+    /// window hears its state and newest frame again.
+    Shown(Arc<Attachment>),
 }
 
 pub struct AppState {
@@ -203,6 +206,19 @@ impl AppState {
     pub fn set_record_timeline(&self, on: bool) {
         if let Some(settings) = &self.settings {
             settings.update(|s| s.record_timeline = on);
+        }
+    }
+
+    /// Whether a recorded attachment goes on while the window is hidden in the tray.
+    pub fn record_while_hidden(&self) -> bool {
+        self.settings
+            .as_ref()
+            .is_some_and(|s| s.get().record_while_hidden)
+    }
+
+    pub fn set_record_while_hidden(&self, on: bool) {
+        if let Some(settings) = &self.settings {
+            settings.update(|s| s.record_while_hidden = on);
         }
     }
 
@@ -380,22 +396,47 @@ impl AppState {
         self.end_attachment(Hold::Detached).into_iter().collect()
     }
 
-    /// The window went to the tray: nothing streams while nobody can see it.
+    /// The window went to the tray: nothing streams while nobody can see it, unless the
+    /// person asked for the timeline to be kept while hidden ("Keep recording while
+    /// hidden"). Then a recorded attachment stays, at the few frames a second its stills
+    /// need ([`Pace::Unseen`]), and the tray says it records.
     pub fn window_hidden(&self) -> Vec<Change> {
+        let keep = self.record_while_hidden();
         let resume = {
-            let screen = self.screen();
-            match &screen.hold {
+            let mut screen = self.screen();
+            let live = screen
+                .attached
+                .as_ref()
+                .filter(|a| !a.state().borrow().is_over())
+                .cloned();
+            let resume = match &screen.hold {
                 Hold::Hidden { resume } => resume.clone(),
-                _ => screen
-                    .attached
-                    .as_ref()
-                    .filter(|a| !a.state().borrow().is_over())
-                    .map(|a| a.session().id),
+                _ => live.as_ref().map(|a| a.session().id),
+            };
+            if let (true, true, Some(attachment)) = (keep, screen.recorded.is_some(), live) {
+                attachment.set_pace(Pace::Unseen);
+                screen.hold = Hold::Hidden { resume };
+                tracing::info!(session = %attachment.session().name, "recording while hidden");
+                return vec![Change::Sessions];
             }
+            resume
         };
         self.end_attachment(Hold::Hidden { resume })
             .into_iter()
             .collect()
+    }
+
+    /// Whether the window is hidden and the attachment on screen goes on recording.
+    pub fn recording_hidden(&self) -> Option<String> {
+        let screen = self.screen();
+        if !matches!(screen.hold, Hold::Hidden { .. }) || screen.recorded.is_none() {
+            return None;
+        }
+        screen
+            .attached
+            .as_ref()
+            .filter(|a| !a.state().borrow().is_over())
+            .map(|a| a.session().name)
     }
 
     /// While the window is hidden: show `session_id` when it comes back, rather than
@@ -407,14 +448,25 @@ impl AppState {
         }
     }
 
-    /// The window is back: what was on screen when it was hidden is attached again if
-    /// it is still alive, else auto-attach picks as usual.
+    /// The window is back: the attachment kept while hidden is shown again at full
+    /// pace; otherwise what was on screen when it was hidden is attached again if it is
+    /// still alive, else auto-attach picks as usual.
     pub fn window_shown(&self) -> Vec<Change> {
         let resume = {
             let mut screen = self.screen();
             let Hold::Hidden { resume } = std::mem::take(&mut screen.hold) else {
                 return Vec::new();
             };
+            let kept = screen
+                .attached
+                .as_ref()
+                .filter(|a| !a.state().borrow().is_over())
+                .filter(|a| resume.as_ref().is_none_or(|id| *id == a.session().id))
+                .cloned();
+            if let Some(attachment) = kept {
+                attachment.set_pace(Pace::Shown);
+                return vec![Change::Shown(attachment)];
+            }
             resume
         };
         match resume.map(|id| self.live_session(&id)) {

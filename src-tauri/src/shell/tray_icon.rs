@@ -11,7 +11,7 @@ use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem}
 use tauri::tray::TrayIcon;
 use tauri::{AppHandle, Manager, Wry};
 
-use porthole_core::desktop::tray_menu::{tray_items, TrayItem, SESSION_PREFIX};
+use porthole_core::desktop::tray_menu::{recording_label, tray_items, TrayItem, SESSION_PREFIX};
 use porthole_core::stream::attachment::AttachState;
 
 use crate::shell::state::AppState;
@@ -47,14 +47,23 @@ fn draw_on(app: &AppHandle, tray: &TrayIcon) -> tauri::Result<()> {
     } else {
         ICON_IDLE
     })?))?;
-    tray.set_tooltip(Some(format!("Porthole — {}", state.workspace().display())))
+    let tooltip = match state.recording_hidden() {
+        Some(session) => format!(
+            "Porthole — {} — {}",
+            state.workspace().display(),
+            recording_label(&session)
+        ),
+        None => format!("Porthole — {}", state.workspace().display()),
+    };
+    tray.set_tooltip(Some(tooltip))
 }
 
 /// The native menu for the current sessions and attachment.
 pub fn menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
     let state = app.state::<AppState>();
     let attached = state.attachment().map(|a| a.session().id.clone());
-    let items = tray_items(&state.report(), attached.as_deref());
+    let recording = state.recording_hidden();
+    let items = tray_items(&state.report(), attached.as_deref(), recording.as_deref());
     let mut built: Vec<Box<dyn IsMenuItem<Wry>>> = Vec::with_capacity(items.len());
     for (n, item) in items.into_iter().enumerate() {
         built.push(match item {

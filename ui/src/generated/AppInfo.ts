@@ -40,4 +40,8 @@ notifyNewBrowser: boolean,
 /**
  * The agent's timeline is recorded while a session is attached.
  */
-recordTimeline: boolean, };
+recordTimeline: boolean, 
+/**
+ * The timeline goes on being recorded while the window is hidden in the tray.
+ */
+recordWhileHidden: boolean, };

@@ -39,6 +39,7 @@ export const COMMANDS = [
   "set_start_at_login",
   "set_notify_new_browser",
   "set_record_timeline",
+  "set_record_while_hidden",
   "timeline",
   "timeline_still",
   "clear_timeline",
@@ -94,6 +95,8 @@ export const setStartAtLogin = (on: boolean) => invoke<void>("set_start_at_login
 export const setNotifyNewBrowser = (on: boolean) => invoke<void>("set_notify_new_browser", { on });
 
 export const setRecordTimeline = (on: boolean) => invoke<void>("set_record_timeline", { on });
+
+export const setRecordWhileHidden = (on: boolean) => invoke<void>("set_record_while_hidden", { on });
 
 export const timeline = () => invoke<Array<Entry>>("timeline");
 

@@ -5,7 +5,8 @@
 //! (`notifyNewBrowser`, on by default); and what the person may set by hand:
 //! `quitOnClose`, `agentBrowser` (the CLI to use), `minFreeMb` (the free memory a
 //! new browser needs), and the timeline's: `recordTimeline` (on by default),
-//! `historyDays` and `historyLimitMb` (7 days, 500 MB per workspace).
+//! `recordWhileHidden` (off by default), `historyDays` and `historyLimitMb` (7 days,
+//! 500 MB per workspace).
 //!
 //! A file that cannot be read is never overwritten: it is moved aside to
 //! `settings.json.bad` with a warning, and Porthole starts from defaults. Writes go to a
@@ -54,6 +55,9 @@ pub struct Settings {
     /// The agent's commands, console and errors are recorded while a session is
     /// attached (see [`crate::timeline`]).
     pub record_timeline: bool,
+    /// While the window is hidden in the tray, the timeline goes on being recorded (the
+    /// agent's browser then keeps screencasting for Porthole).
+    pub record_while_hidden: bool,
     /// Recorded history older than this many days goes (default 7).
     pub history_days: Option<u64>,
     /// A workspace's recorded history stays under this many MB (default 500).
@@ -72,6 +76,7 @@ impl Default for Settings {
             notify_new_browser: true,
             min_free_mb: None,
             record_timeline: true,
+            record_while_hidden: false,
             history_days: None,
             history_limit_mb: None,
         }

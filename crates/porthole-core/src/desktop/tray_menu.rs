@@ -4,7 +4,8 @@
 //!
 //! The menu: this workspace's sessions under its name, then every other session grouped
 //! under its cwd, each with its status (stale ones shown, disabled: they cannot be
-//! attached), then Detach, New browser…, Open Workspace..., Show/Hide and Quit.
+//! attached), then Detach, New browser…, Open Workspace..., Show/Hide and Quit. While
+//! the window is hidden and the timeline goes on recording, the menu says so first.
 
 use std::path::Path;
 
@@ -69,11 +70,21 @@ impl TrayAction {
 /// The prefix of a session item's id; what follows is the session's id.
 pub const SESSION_PREFIX: &str = "session:";
 
-/// The menu for `report`, with `attached` (a session id) on screen.
-pub fn tray_items(report: &Report, attached: Option<&str>) -> Vec<TrayItem> {
-    let mut items = vec![TrayItem::Heading(vocabulary::in_workspace(&short(
+/// The menu for `report`, with `attached` (a session id) on screen, and `recording`
+/// (a session name) recorded while the window is hidden.
+pub fn tray_items(
+    report: &Report,
+    attached: Option<&str>,
+    recording: Option<&str>,
+) -> Vec<TrayItem> {
+    let mut items = Vec::new();
+    if let Some(name) = recording {
+        items.push(TrayItem::Heading(recording_label(name)));
+        items.push(TrayItem::Separator);
+    }
+    items.push(TrayItem::Heading(vocabulary::in_workspace(&short(
         &report.workspace,
-    )))];
+    ))));
     if report.current.is_empty() {
         items.push(TrayItem::Heading("No agent-browser session yet".into()));
     }
@@ -116,6 +127,11 @@ pub fn tray_items(report: &Report, attached: Option<&str>) -> Vec<TrayItem> {
         enabled: true,
     });
     items
+}
+
+/// What the tray says while it records `session` with the window hidden.
+pub fn recording_label(session: &str) -> String {
+    format!("● Recording {session} while hidden")
 }
 
 fn session_item(session: &Session, attached: Option<&str>) -> TrayItem {
@@ -209,7 +225,7 @@ mod tests {
                 session("c", "/srv/site", SessionStatus::Attachable),
             ],
         };
-        let items = tray_items(&report, Some("/run/ab/main"));
+        let items = tray_items(&report, Some("/run/ab/main"), None);
         assert_eq!(
             labels(&items),
             [
@@ -234,6 +250,32 @@ mod tests {
     }
 
     #[test]
+    fn recording_while_hidden_is_said_first() {
+        let report = Report {
+            workspace: PathBuf::from("/home/me/app"),
+            current: vec![session("main", "/home/me/app", SessionStatus::Attachable)],
+            other: vec![],
+        };
+        let items = labels(&tray_items(&report, Some("/run/ab/main"), Some("main")));
+        assert_eq!(
+            items[..4],
+            [
+                "# ● Recording main while hidden",
+                "---",
+                "# In this workspace · app",
+                "* main — Streaming"
+            ],
+            "a person glancing at the tray sees that Porthole still records"
+        );
+        assert!(
+            !labels(&tray_items(&report, Some("/run/ab/main"), None))
+                .iter()
+                .any(|l| l.contains("Recording")),
+            "nothing is said while nothing records hidden"
+        );
+    }
+
+    #[test]
     fn a_devtools_browser_is_its_own_kind_and_an_unreachable_one_is_disabled() {
         let cdp = |name: &str, status| Session {
             id: format!("cdp:{name}"),
@@ -249,7 +291,7 @@ mod tests {
             ],
             other: vec![],
         };
-        let items = labels(&tray_items(&report, None));
+        let items = labels(&tray_items(&report, None, None));
         assert_eq!(items[1], "Chromium · port 9222 · pid 42 — DevTools");
         assert_eq!(
             items[2], "Chromium · pid 43 — Cannot attach (disabled)",
@@ -273,7 +315,7 @@ mod tests {
         ];
         let report = Report::for_workspace(Path::new("/home/me/app"), scanned);
         assert_eq!(
-            labels(&tray_items(&report, None)),
+            labels(&tray_items(&report, None, None)),
             [
                 "# In this workspace · app",
                 "mine — Streaming",
@@ -304,7 +346,7 @@ mod tests {
             other: vec![],
         };
         assert_eq!(
-            labels(&tray_items(&report, None)),
+            labels(&tray_items(&report, None, None)),
             [
                 "# In this workspace · w",
                 "# No agent-browser session yet",

@@ -13,6 +13,10 @@
 //! [`Attachment::ack`] (the window, once it has painted the frame), so a slow window
 //! lowers the frame rate instead of growing a queue. A consumer that stops acking (a
 //! reloaded page) is covered by a timeout after which the task acks by itself.
+//!
+//! [`Attachment::set_pace`] says whether anyone is looking: with [`Pace::Unseen`] (the
+//! window hidden, the timeline still recorded) the daemon is asked for a few frames a
+//! second, and each is acked as it arrives, since nothing will paint it.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -102,6 +106,33 @@ pub enum AckMode {
     OnReceive,
 }
 
+/// Whether the frames are shown, or only recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pace {
+    /// Every frame, acked as [`AttachOptions::ack`] says.
+    #[default]
+    Shown,
+    /// Nothing shows the frames (the window is hidden; the timeline records): at most
+    /// [`UNSEEN_FPS`] a second, each acked on arrival.
+    Unseen,
+}
+
+/// Frames a second while [`Pace::Unseen`]: enough for the timeline's still a second and
+/// its stills after commands, which want a frame captured soon after the result.
+pub const UNSEEN_FPS: u32 = 4;
+
+impl Pace {
+    /// The stream `config` that asks the daemon for this pace.
+    fn config(self) -> ClientMessage {
+        ClientMessage::Config {
+            max_fps: match self {
+                Pace::Shown => 0,
+                Pace::Unseen => UNSEEN_FPS,
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct AttachOptions {
     pub ack: AckMode,
@@ -155,6 +186,8 @@ pub(crate) struct Link {
     pub controls: mpsc::UnboundedReceiver<Control>,
     /// Every stream message but frames, for whoever subscribed (the timeline).
     pub messages: broadcast::Sender<ServerMessage>,
+    /// Whether anyone looks at the frames.
+    pub pace: watch::Receiver<Pace>,
 }
 
 /// A toolbar or tab action, and where its outcome goes.
@@ -187,6 +220,7 @@ pub struct Attachment {
     frame_size: watch::Sender<Option<FrameSize>>,
     controls: mpsc::UnboundedSender<Control>,
     messages: broadcast::Sender<ServerMessage>,
+    pace: watch::Sender<Pace>,
     task: JoinHandle<()>,
 }
 
@@ -222,6 +256,7 @@ impl Attachment {
         let (frame_size, frame_size_rx) = watch::channel(None);
         let (controls, controls_rx) = mpsc::unbounded_channel();
         let (messages, _) = broadcast::channel(MESSAGE_BACKLOG);
+        let (pace, pace_rx) = watch::channel(Pace::Shown);
         let link = Link {
             options,
             state: state_tx,
@@ -234,6 +269,7 @@ impl Attachment {
             frame_size: frame_size_rx,
             controls: controls_rx,
             messages: messages.clone(),
+            pace: pace_rx,
         };
         let task = match (kind, cdp_port) {
             (SessionKind::Cdp, Some(port)) => {
@@ -268,8 +304,19 @@ impl Attachment {
             frame_size,
             controls,
             messages,
+            pace,
             task,
         }
+    }
+
+    /// Whether anyone looks at the frames; see [`Pace`]. Frames keep reaching
+    /// [`Attachment::frames`] either way.
+    pub fn set_pace(&self, pace: Pace) {
+        self.pace.send_if_modified(|current| {
+            let changed = *current != pace;
+            *current = pace;
+            changed
+        });
     }
 
     /// Every message of the stream from now on but its frames: commands and results,
@@ -549,6 +596,13 @@ impl Task {
         let ack_timer = tokio::time::sleep(Duration::from_secs(3600));
         tokio::pin!(ack_timer);
         let dropped = |reason: String, had_frames| Dropped { reason, had_frames };
+        // A new connection starts uncapped: only an unseen pace needs saying.
+        let mut pace = *self.link.pace.borrow_and_update();
+        if pace == Pace::Unseen {
+            if let Err(e) = send(&mut sink, &pace.config()).await {
+                return dropped(format!("cannot set the pace: {e}"), had_frames);
+            }
+        }
         loop {
             let mut ack_now = None;
             tokio::select! {
@@ -560,9 +614,9 @@ impl Task {
                     }
                     Some(Ok(Message::Text(text))) => {
                         if let Some(seq) = self.handle(text.as_str(), port, &mut had_frames) {
-                            match self.link.options.ack {
-                                AckMode::OnReceive => ack_now = Some(seq),
-                                AckMode::Consumer => {
+                            match (pace, self.link.options.ack) {
+                                (Pace::Unseen, _) | (_, AckMode::OnReceive) => ack_now = Some(seq),
+                                (Pace::Shown, AckMode::Consumer) => {
                                     pending = Some(seq);
                                     ack_timer.as_mut().reset(tokio::time::Instant::now() + self.link.options.ack_timeout);
                                 }
@@ -593,12 +647,24 @@ impl Task {
                     tracing::debug!("the consumer did not ack in time; acking for it");
                     ack_now = pending;
                 }
+                changed = self.link.pace.changed() => {
+                    if changed.is_err() {
+                        return dropped("the attachment was dropped".into(), had_frames);
+                    }
+                    pace = *self.link.pace.borrow_and_update();
+                    tracing::info!(session = %self.session.borrow().name, ?pace, "frames paced");
+                    if let Err(e) = send(&mut sink, &pace.config()).await {
+                        return dropped(format!("cannot set the pace: {e}"), had_frames);
+                    }
+                    // A frame waiting for a window that is now hidden waits no longer.
+                    if pace == Pace::Unseen {
+                        ack_now = pending;
+                    }
+                }
             }
             if let Some(seq) = ack_now {
                 pending = None;
-                let text = serde_json::to_string(&ClientMessage::Ack { seq })
-                    .unwrap_or_else(|_| format!(r#"{{"type":"ack","seq":{seq}}}"#));
-                if let Err(e) = sink.send(Message::Text(text.into())).await {
+                if let Err(e) = send(&mut sink, &ClientMessage::Ack { seq }).await {
                     return dropped(format!("cannot ack: {e}"), had_frames);
                 }
             }
@@ -667,6 +733,21 @@ impl Task {
                 }
                 None
             }
+        }
+    }
+}
+
+/// Sends one message to the daemon.
+async fn send<S>(sink: &mut S, message: &ClientMessage) -> Result<(), S::Error>
+where
+    S: futures_util::Sink<Message> + Unpin,
+{
+    match serde_json::to_string(message) {
+        Ok(text) => sink.send(Message::Text(text.into())).await,
+        Err(error) => {
+            // Plain enums of numbers always serialize; nothing to send if one did not.
+            tracing::warn!(%error, "cannot serialize a message to the daemon");
+            Ok(())
         }
     }
 }

@@ -152,6 +152,12 @@ impl ResultMessage {
 pub enum ClientMessage {
     /// Cumulative: the daemon may send the next (newest) frame.
     Ack { seq: u64 },
+    /// At most `max_fps` frames a second to this client (0: no cap). The daemon still
+    /// screencasts every repaint; it drops what it does not send.
+    Config {
+        #[serde(rename = "maxFps")]
+        max_fps: u32,
+    },
 }
 
 /// Input for the page, as the panel sends it and the daemon takes it: coordinates in
@@ -421,5 +427,10 @@ mod tests {
     fn acks_serialize_as_the_daemon_expects() {
         let text = serde_json::to_string(&ClientMessage::Ack { seq: 42 }).expect("json");
         assert_eq!(text, r#"{"type":"ack","seq":42}"#);
+        let text = serde_json::to_string(&ClientMessage::Config { max_fps: 4 }).expect("json");
+        assert_eq!(
+            text, r#"{"type":"config","maxFps":4}"#,
+            "the daemon reads the frame cap as maxFps"
+        );
     }
 }
