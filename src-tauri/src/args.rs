@@ -70,6 +70,10 @@ pub struct MeasureArgs {
     /// first paints and caches settle in them.
     #[arg(long, value_name = "S", requires = "measure_seconds", hide = true, default_value_t = 1.0, value_parser = seconds)]
     pub measure_warmup: f64,
+    /// Hide the window to the tray once the warm-up is over, as a person would, and
+    /// measure what the hidden app and the agent's browser cost.
+    #[arg(long, requires = "measure_seconds", hide = true)]
+    pub measure_hidden: bool,
 }
 
 /// A duration in seconds: a finite number above zero, at most a day.

@@ -124,13 +124,12 @@ pub fn run_gui(launch: Launch) -> ExitCode {
                 browsers::connect(app.handle(), endpoint);
             }
             if let (Some(seconds), Some(out)) = (measure.measure_seconds, measure.measure_out) {
-                measure::start(
-                    app.handle(),
+                let plan = measure::Plan {
                     seconds,
-                    measure.measure_warmup,
-                    out,
-                    opened_at_ms,
-                );
+                    warmup: measure.measure_warmup,
+                    hidden: measure.measure_hidden,
+                };
+                measure::start(app.handle(), plan, out, opened_at_ms);
             }
             Ok(())
         })

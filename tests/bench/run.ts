@@ -100,11 +100,13 @@ async function measureWindow(
   workspace = box.workspace,
   extraEnv: NodeJS.ProcessEnv = {},
   app = APP,
-  { seconds = SECONDS, warmup = 1 } = {},
+  { seconds = SECONDS, warmup = 1, hidden = false } = {},
 ): Promise<WindowRun> {
   const out = join(box.root, `measure-${transport}-${Date.now()}.json`);
   const args = ["-a", "-s", "-screen 0 1600x1000x24", "dbus-run-session", "--", app];
-  args.push("--transport", transport, "--measure-seconds", String(seconds), "--measure-warmup", String(warmup), "--measure-out", out, workspace);
+  args.push("--transport", transport, "--measure-seconds", String(seconds), "--measure-warmup", String(warmup), "--measure-out", out);
+  if (hidden) args.push("--measure-hidden");
+  args.push(workspace);
   await run("xvfb-run", args, { env: { ...env, ...extraEnv }, timeout: 120_000 });
   return JSON.parse(readFileSync(out, "utf8")) as WindowRun;
 }
@@ -719,6 +721,46 @@ async function recordingSection(session: AgentSession): Promise<void> {
     "",
     `On disk: ${(bytes / 1024).toFixed(0)} KB for ${seconds.toFixed(0)} s recorded, ${((bytes / seconds) * 3600 / 1024 / 1024).toFixed(1)} MB an hour of a page that never stops changing.`,
   );
+
+  // Hidden in the tray: what "Keep recording while hidden" costs the agent's browser.
+  const hiddenOn = { XDG_CONFIG_HOME: join(box.root, "hidden-on/config"), XDG_DATA_HOME: join(box.root, "hidden-on/data") };
+  const hiddenOff = { XDG_CONFIG_HOME: join(box.root, "hidden-off/config"), XDG_DATA_HOME: join(box.root, "hidden-off/data") };
+  mkdirSync(join(hiddenOn.XDG_CONFIG_HOME, "dev.porthole.app"), { recursive: true });
+  writeFileSync(join(hiddenOn.XDG_CONFIG_HOME, "dev.porthole.app/settings.json"), JSON.stringify({ recordWhileHidden: true }));
+  const hidden = { on: [] as WindowRun[], off: [] as WindowRun[] };
+  for (let r = 0; r < ROUNDS; r++) {
+    hidden.on.push(await measureWindow("scheme", box.workspace, hiddenOn, RELEASE_APP, { warmup: 2, hidden: true }));
+    hidden.off.push(await measureWindow("scheme", box.workspace, hiddenOff, RELEASE_APP, { warmup: 2, hidden: true }));
+    process.stderr.write(`hidden round ${r + 1}/${ROUNDS}\n`);
+  }
+  if (median(hidden.on.map((w) => w.received.fps)) <= 0) {
+    throw new Error("hidden with recordWhileHidden on, no frames reached the app: the setting did nothing");
+  }
+  lines.push(
+    "",
+    "Hidden in the tray (`--measure-hidden`: the window goes to the tray 2 s after it went Live, then the count starts a second later), the same page. " +
+      'With "Keep recording while hidden" (`{"recordWhileHidden": true}`) the attachment stays, and asks the stream for 4 frames a second; without it (the default) the attachment ends. ' +
+      "Chromium's own cost is the lever: it screencasts every repaint for as long as any client is connected, whatever that client takes.",
+    "",
+    ...header(["Window", "frames received per second", "App process CPU %", "its timeline thread", "Web process CPU %", "Chromium CPU %", "agent-browser daemon CPU %"]),
+  );
+  for (const [label, list] of [
+    ["shown, recording", runs.on],
+    ["hidden, recording while hidden", hidden.on],
+    ["hidden, not recording (default)", hidden.off],
+  ] as Array<[string, WindowRun[]]>) {
+    lines.push(
+      row([
+        label,
+        f1(median(list.map((w) => w.received.fps))),
+        f1(cpu(list, (w) => w.porthole?.cpuPercent)),
+        f1(cpu(list, (w) => w.threads["timeline recording"] ?? 0)),
+        f1(cpu(list, (w) => w.webview?.cpuPercent)),
+        f1(cpu(list, (w) => w.programs["Chromium"])),
+        f1(cpu(list, (w) => w.programs["agent-browser daemon"])),
+      ]),
+    );
+  }
   writeSection("bench-recording", lines);
   process.stderr.write(`wrote the recording section of ${DOC}\n`);
 }

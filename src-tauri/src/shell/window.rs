@@ -45,8 +45,9 @@ pub fn toggle_main(app: &AppHandle) {
 }
 
 /// Hides the main window to the tray. Nothing streams while it is hidden: the
-/// attachment ends, and is taken up again when the window shows.
-fn hide_main(app: &AppHandle) {
+/// attachment ends, and is taken up again when the window shows; unless the person
+/// keeps recording while hidden ([`AppState::window_hidden`]).
+pub fn hide_main(app: &AppHandle) {
     let Some(window) = app.get_webview_window(MAIN_WINDOW) else {
         return;
     };
