@@ -717,9 +717,12 @@ async function recordingSection(session: AgentSession): Promise<void> {
       ]),
     );
   }
+  const extraMb = cpu(runs.on, (w) => w.porthole?.peakRssMb) - cpu(runs.off, (w) => w.porthole?.peakRssMb);
   lines.push(
     "",
     `On disk: ${(bytes / 1024).toFixed(0)} KB for ${seconds.toFixed(0)} s recorded, ${((bytes / seconds) * 3600 / 1024 / 1024).toFixed(1)} MB an hour of a page that never stops changing.`,
+    "",
+    `Memory: recording adds ${extraMb.toFixed(0)} MB to the app's peak RSS (medians, on minus off); the budget is 64 MB a recorded session, ${extraMb < 64 ? "met" : "**missed**"}. No still is held in memory; the soak below records for 30 minutes with the window's defaults.`,
   );
 
   // Hidden in the tray: what "Keep recording while hidden" costs the agent's browser.
