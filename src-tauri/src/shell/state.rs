@@ -401,7 +401,8 @@ impl AppState {
     /// hidden"). Then a recorded attachment stays, at the few frames a second its stills
     /// need ([`Pace::Unseen`]), and the tray says it records.
     pub fn window_hidden(&self) -> Vec<Change> {
-        let keep = self.record_while_hidden();
+        // What hides with the window: the person's Detach holds while hidden too.
+        let record = self.record_while_hidden() && self.record_timeline();
         let resume = {
             let mut screen = self.screen();
             let live = screen
@@ -409,24 +410,27 @@ impl AppState {
                 .as_ref()
                 .filter(|a| !a.state().borrow().is_over())
                 .cloned();
-            let resume = match &screen.hold {
-                Hold::Hidden { resume } => resume.clone(),
-                _ => live.as_ref().map(|a| a.session().id),
+            let (resume, record) = match &screen.hold {
+                Hold::Hidden { resume, .. } => (resume.clone(), record),
+                Hold::Detached => (None, false),
+                Hold::Free => (live.as_ref().map(|a| a.session().id), record),
             };
-            if let (true, true, Some(attachment)) = (keep, screen.recorded.is_some(), live) {
+            if let (true, true, Some(attachment)) = (record, screen.recorded.is_some(), live) {
                 attachment.set_pace(Pace::Unseen);
-                screen.hold = Hold::Hidden { resume };
+                screen.hold = Hold::Hidden { resume, record };
                 tracing::info!(session = %attachment.session().name, "recording while hidden");
                 return vec![Change::Sessions];
             }
-            resume
+            Hold::Hidden { resume, record }
         };
-        self.end_attachment(Hold::Hidden { resume })
-            .into_iter()
-            .collect()
+        let mut changes: Vec<Change> = self.end_attachment(resume).into_iter().collect();
+        // Keeping the record, the workspace's session is recorded from now on even if
+        // none was on screen (Porthole started hidden at login, say).
+        changes.extend(self.auto_attach());
+        changes
     }
 
-    /// Whether the window is hidden and the attachment on screen goes on recording.
+    /// The session recorded while the window is hidden, if any.
     pub fn recording_hidden(&self) -> Option<String> {
         let screen = self.screen();
         if !matches!(screen.hold, Hold::Hidden { .. }) || screen.recorded.is_none() {
@@ -443,7 +447,7 @@ impl AppState {
     /// what was on screen before (the person answered a notification about it).
     pub fn resume_on_show(&self, session_id: &str) {
         let mut screen = self.screen();
-        if let Hold::Hidden { resume } = &mut screen.hold {
+        if let Hold::Hidden { resume, .. } = &mut screen.hold {
             *resume = Some(session_id.to_owned());
         }
     }
@@ -452,24 +456,22 @@ impl AppState {
     /// pace; otherwise what was on screen when it was hidden is attached again if it is
     /// still alive, else auto-attach picks as usual.
     pub fn window_shown(&self) -> Vec<Change> {
-        let resume = {
+        let (resume, kept) = {
             let mut screen = self.screen();
-            let Hold::Hidden { resume } = std::mem::take(&mut screen.hold) else {
+            let Hold::Hidden { resume, .. } = std::mem::take(&mut screen.hold) else {
                 return Vec::new();
             };
             let kept = screen
                 .attached
                 .as_ref()
                 .filter(|a| !a.state().borrow().is_over())
-                .filter(|a| resume.as_ref().is_none_or(|id| *id == a.session().id))
                 .cloned();
-            if let Some(attachment) = kept {
-                attachment.set_pace(Pace::Shown);
-                return vec![Change::Shown(attachment)];
-            }
-            resume
+            (resume, kept)
         };
-        match resume.map(|id| self.live_session(&id)) {
+        // `resume` wins when it names another live session: the one on screen before
+        // hiding, or the one a notification's Show asked for.
+        let other = resume.filter(|id| kept.as_ref().is_none_or(|k| k.session().id != *id));
+        match other.map(|id| self.live_session(&id)) {
             Some(Ok(session)) => {
                 let mut screen = self.screen();
                 match self.attach_on(&mut screen, session) {
@@ -481,6 +483,10 @@ impl AppState {
             }
             Some(Err(gone)) => tracing::info!(%gone, "what was on screen before hiding is gone"),
             None => {}
+        }
+        if let Some(attachment) = kept {
+            attachment.set_pace(Pace::Shown);
+            return vec![Change::Shown(attachment)];
         }
         self.auto_attach()
     }
@@ -508,7 +514,15 @@ impl AppState {
         });
         match auto_attach::decide(&report, preferred.as_deref(), on_screen, &screen.hold) {
             Some(candidate) => match self.attach_on(&mut screen, candidate.clone()) {
-                Ok(change) => vec![change],
+                Ok(change) => {
+                    if let (Hold::Hidden { .. }, Change::Attached(attachment)) =
+                        (&screen.hold, &change)
+                    {
+                        attachment.set_pace(Pace::Unseen);
+                        tracing::info!(session = %candidate.name, "recording while hidden");
+                    }
+                    vec![change]
+                }
                 Err(error) => {
                     tracing::warn!(%error, "auto-attach failed");
                     Vec::new()

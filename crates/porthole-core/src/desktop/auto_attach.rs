@@ -16,7 +16,7 @@
 //! The shell (`state.rs`) calls [`decide`] with the attachment slot locked, so a pick
 //! and an automatic attach cannot interleave.
 
-use crate::discovery::{Report, Session};
+use crate::discovery::{Report, Session, SessionKind};
 
 /// What keeps auto-attach from acting.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -28,8 +28,13 @@ pub enum Hold {
     /// open a workspace.
     Detached,
     /// The window is hidden in the tray, so nothing streams. `resume` is the session
-    /// (id) that was on screen, taken up again when the window shows.
-    Hidden { resume: Option<String> },
+    /// (id) that was on screen, taken up again when the window shows. With `record`
+    /// (the person keeps recording while hidden) an agent-browser session is still
+    /// attached by the rules, for its timeline only.
+    Hidden {
+        resume: Option<String>,
+        record: bool,
+    },
 }
 
 /// The attachment on screen, as auto-attach needs to know it.
@@ -49,10 +54,16 @@ pub fn decide<'a>(
     on_screen: Option<OnScreen<'_>>,
     hold: &Hold,
 ) -> Option<&'a Session> {
-    if *hold != Hold::Free {
+    let recording_only = match hold {
+        Hold::Free => false,
+        Hold::Hidden { record: true, .. } => true,
+        _ => return None,
+    };
+    let candidate = report.auto_attach_candidate_preferring(preferred)?;
+    // Hidden, only what can be recorded: a DevTools browser has no agent commands.
+    if recording_only && candidate.kind != SessionKind::AgentBrowser {
         return None;
     }
-    let candidate = report.auto_attach_candidate_preferring(preferred)?;
     if let Some(current) = on_screen {
         // The same name under a new pid is a restarted daemon, and is taken up.
         let same_daemon = current.id == candidate.id && current.pid == candidate.pid;
@@ -154,10 +165,34 @@ mod tests {
         );
         let hidden = Hold::Hidden {
             resume: Some("x".into()),
+            record: false,
         };
         assert!(
             decide(&r, None, None, &hidden).is_none(),
             "nothing streams while the window is hidden"
+        );
+    }
+
+    #[test]
+    fn hidden_and_recording_an_agent_browser_session_is_attached_for_its_timeline() {
+        let r = report(vec![session("only", 1, 10)]);
+        let recording = Hold::Hidden {
+            resume: None,
+            record: true,
+        };
+        assert_eq!(
+            decide(&r, None, None, &recording).map(|s| s.name.as_str()),
+            Some("only"),
+            "keeping the record while hidden, the agent's new session is recorded too"
+        );
+        let cdp = Session {
+            kind: SessionKind::Cdp,
+            ..session("devtools", 2, 20)
+        };
+        let r = report(vec![cdp]);
+        assert!(
+            decide(&r, None, None, &recording).is_none(),
+            "a DevTools browser has no timeline, so nothing streams from it while hidden"
         );
     }
 
