@@ -117,6 +117,7 @@ describe("the timeline", () => {
     const caption = await waitForText(app.driver, "past-caption", (t) => t.length > 0, 10_000);
     expect(caption, "the moment is named").toMatch(/^after navigate data:/);
     expect(await app.driver.findElement(byTestId("nav-reload")).isEnabled(), "nothing reaches the page from the past").toBe(false);
+    expect(await app.driver.findElement(byTestId("panel-badge")).isDisplayed(), "no Live badge while the past is shown").toBe(false);
     // The still and the agent's own screenshot of that moment, both shrunk to 64 px
     // wide, differ little pixel for pixel.
     const png = `data:image/png;base64,${readFileSync(SHOT).toString("base64")}`;

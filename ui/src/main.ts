@@ -161,6 +161,9 @@ async function boot(): Promise<void> {
     past.hide();
   });
   past.onChange((shown) => {
+    // The page on show is not live while a past moment covers it: no "Live" beside it.
+    panel.badge.hidden = shown;
+    panel.readout.hidden = shown;
     if (!shown) activity.unpick();
   });
   await onTimelineEntry((entry) => (entry ? activity.add(entry) : void activity.reload()));
