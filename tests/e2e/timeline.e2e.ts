@@ -205,6 +205,26 @@ describe("the timeline", () => {
     expect(JSON.parse(stdout), "the recorded history is gone").toEqual([]);
   });
 
+  it("stops recording the session on screen when the setting goes off, and starts again when it comes back on", async () => {
+    const consoleTexts = async () => {
+      const { stdout } = await timeline("--json").catch(() => ({ stdout: "[]" }));
+      return (JSON.parse(stdout) as Entry[]).filter((e) => e.kind === "console").map((e) => e.text);
+    };
+    const setting = app.driver.findElement(byTestId("record-timeline"));
+    expect(await setting.isSelected(), "on by default").toBe(true);
+    await setting.click();
+    await app.driver.wait(async () => !(await setting.isSelected()), 5_000);
+    await agentBrowser(session, "eval", "console.error('timeline test: while off'); 1");
+    // Discovery and the stream are quick; anything recorded would be written by now.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(await consoleTexts(), "nothing is recorded once the setting is off").not.toContain("timeline test: while off");
+
+    await setting.click();
+    await app.driver.wait(async () => await setting.isSelected(), 5_000);
+    await agentBrowser(session, "eval", "console.error('timeline test: on again'); 1");
+    await eventually(consoleTexts, (texts) => texts.includes("timeline test: on again"), "recording did not start again for the session on screen");
+  });
+
   it("says plainly when a session was never recorded, and starts nothing", async () => {
     const failed = await run(APP, ["timeline", "--workspace", box.workspace, "--session", "never-seen", "--json"], {
       env: { ...process.env, ...sandboxEnv(box) },

@@ -186,10 +186,11 @@ pub fn save_timeline(state: State<'_, AppState>) -> Result<String, UiError> {
     Ok(path.display().to_string())
 }
 
-/// Records, or stops recording, the agent's timeline (from the next attachment on).
+/// Records, or stops recording, the agent's timeline: the session on screen at once,
+/// and every attachment after.
 #[tauri::command]
-pub fn set_record_timeline(state: State<'_, AppState>, on: bool) {
-    state.set_record_timeline(on);
+pub fn set_record_timeline(app: AppHandle, state: State<'_, AppState>, on: bool) {
+    notify::send(&app, state.set_record_timeline(on));
 }
 
 /// Keeps recording the timeline while the window is hidden in the tray, or stops

@@ -191,6 +191,11 @@ pub fn send(app: &AppHandle, changes: impl IntoIterator<Item = Change>) {
                     send_frame(app, &frame);
                 }
             }
+            Change::Recording => {
+                follow_timeline(app);
+                // An entry-less event: the window reads the whole list again.
+                emit(app, TIMELINE_ENTRY, ());
+            }
             Change::Detached => emit(app, DETACHED, ()),
             Change::Sessions => emit(app, SESSIONS_CHANGED, state.report()),
             Change::Workspace => {

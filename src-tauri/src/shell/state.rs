@@ -41,6 +41,8 @@ pub enum Change {
     /// The window is back on this attachment, which it did not see while hidden: the
     /// window hears its state and newest frame again.
     Shown(Arc<Attachment>),
+    /// The attachment on screen started being recorded: the window lists its timeline.
+    Recording,
 }
 
 pub struct AppState {
@@ -203,9 +205,37 @@ impl AppState {
             .is_some_and(|s| s.get().record_timeline)
     }
 
-    pub fn set_record_timeline(&self, on: bool) {
+    /// Turns the recording on or off, for the session on screen too: off stops its
+    /// recording now; on starts recording it.
+    pub fn set_record_timeline(&self, on: bool) -> Vec<Change> {
         if let Some(settings) = &self.settings {
             settings.update(|s| s.record_timeline = on);
+        }
+        let mut screen = self.screen();
+        if !on {
+            if let Some(recorded) = screen.recorded.take() {
+                recorded.recording.stop();
+                tracing::info!(session = %recorded.session, "recording stopped");
+            }
+            return Vec::new();
+        }
+        let Some(attachment) = screen
+            .attached
+            .clone()
+            .filter(|a| !a.state().borrow().is_over())
+        else {
+            return Vec::new();
+        };
+        if screen.recorded.is_some() {
+            return Vec::new();
+        }
+        // Commands run on the main thread, outside the runtime the recording's task needs.
+        let _runtime = tauri::async_runtime::handle().inner().enter();
+        screen.recorded = self.record(&attachment, &attachment.session());
+        if screen.recorded.is_some() {
+            vec![Change::Recording]
+        } else {
+            Vec::new()
         }
     }
 

@@ -305,9 +305,17 @@ pub struct Pruned {
 #[derive(Debug, Clone)]
 pub struct Recording {
     written: broadcast::Sender<Entry>,
+    stop: Arc<watch::Sender<bool>>,
 }
 
 impl Recording {
+    /// Ends the recording now, as the end of its attachment would: commands still
+    /// running are written as never finished, and nothing more is recorded. Dropping
+    /// every `Recording` does not stop it; its attachment's end does.
+    pub fn stop(&self) {
+        self.stop.send_replace(true);
+    }
+
     /// Every entry written from now on. The channel closes when the recording ends; a
     /// receiver more than [`WRITTEN_BACKLOG`] behind is told how many it missed (and
     /// can read the file again).
@@ -347,8 +355,10 @@ pub fn record(
     retention: Retention,
 ) -> io::Result<Recording> {
     let (written, _) = broadcast::channel(WRITTEN_BACKLOG);
+    let (stop, mut stopped) = watch::channel(false);
     let recording = Recording {
         written: written.clone(),
+        stop: Arc::new(stop),
     };
     let (jobs, queue) = std::sync::mpsc::channel::<Job>();
     // A periodic still waits while one is being encoded; those around commands do not.
@@ -458,6 +468,7 @@ pub fn record(
                         still(frame, now, &mut last_still, false);
                     }
                 }
+                () = stop_asked(&mut stopped) => break,
                 () = sleep_until(after_due), if after_due.is_some() => {
                     after_due = None;
                     let at = still(latest(&frames), epoch_ms(SystemTime::now()), &mut last_still, true);
@@ -483,6 +494,13 @@ pub fn record(
         let _ = jobs.send(Job::Entries(unanswered));
     });
     Ok(recording)
+}
+
+/// Returns once [`Recording::stop`] is called; never, once no `Recording` is left to call it.
+async fn stop_asked(stopped: &mut watch::Receiver<bool>) {
+    if stopped.wait_for(|stop| *stop).await.is_err() {
+        std::future::pending::<()>().await;
+    }
 }
 
 /// Sleeps until `due`; forever without one (the branch is disabled then).
@@ -850,6 +868,50 @@ mod tests {
             ),
             "a session never recorded says so"
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_stopped_recording_writes_what_runs_and_records_nothing_more() {
+        let temp = tempfile::tempdir().expect("temp dir");
+        let dir = TimelineDir::at(temp.path().to_path_buf());
+        let workspace = temp.path().join("ws");
+        let (tx, rx) = broadcast::channel(16);
+        let (_frames_tx, frames) = watch::channel(None);
+        let recording = record(rx, frames, &dir, &workspace, "s", Retention::default())
+            .expect("recording starts");
+        let mut written = recording.subscribe();
+        let running =
+            r##"{"type":"command","action":"click","id":"r1","params":{"selector":"#go"}}"##;
+        tx.send(parse(running).expect("valid")).expect("a receiver");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        recording.stop();
+        // Its subscribers hear the end once no handle is left (a handle can subscribe).
+        drop(recording);
+        let closed = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+            let mut told = Vec::new();
+            while let Ok(entry) = written.recv().await {
+                told.push(entry.text);
+            }
+            told
+        })
+        .await
+        .expect("a stopped recording ends while its stream goes on");
+        assert_eq!(
+            closed,
+            ["click #go"],
+            "the running command is written as unfinished"
+        );
+        let after = r##"{"type":"console","level":"error","text":"later","timestamp":1}"##;
+        let _ = tx.send(parse(after).expect("valid"));
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let texts: Vec<String> = dir
+            .read(&workspace, "s")
+            .expect("readable")
+            .entries
+            .into_iter()
+            .map(|e| e.text)
+            .collect();
+        assert_eq!(texts, ["click #go"], "nothing is recorded once stopped");
     }
 
     #[test]
