@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use std::collections::HashMap;
+use std::os::unix::fs::MetadataExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use thiserror::Error;
@@ -197,6 +198,11 @@ impl TimelineDir {
             files.push((meta.modified().unwrap_or(UNIX_EPOCH), meta.len(), path));
         }
         let mut stills = Vec::new();
+        // A still of an unchanged page is a hard link to the one before: its bytes are
+        // on disk once, however many names it has. Links are counted by inode, and the
+        // bytes go when the last name does.
+        let mut links: HashMap<(u64, u64), u32> = HashMap::new();
+        let mut still_bytes: u64 = 0;
         for still_dir in still_dirs {
             if !still_dir.with_extension("jsonl").exists() {
                 pruned.stills += stills::list(&still_dir).len();
@@ -208,20 +214,30 @@ impl TimelineDir {
                     fs::remove_file(&still.path)?;
                     pruned.stills += 1;
                 } else {
-                    let len = fs::metadata(&still.path).map_or(0, |m| m.len());
-                    stills.push((still.at, len, still.path));
+                    let (len, inode) = fs::metadata(&still.path)
+                        .map_or((0, (0, 0)), |m| (m.len(), (m.dev(), m.ino())));
+                    let names = links.entry(inode).or_insert(0);
+                    if *names == 0 {
+                        still_bytes += len;
+                    }
+                    *names += 1;
+                    stills.push((still.at, len, inode, still.path));
                 }
             }
         }
-        let mut total: u64 = files.iter().map(|(_, len, _)| len).sum::<u64>()
-            + stills.iter().map(|(_, len, _)| len).sum::<u64>();
+        let mut total: u64 = files.iter().map(|(_, len, _)| len).sum::<u64>() + still_bytes;
         stills.sort_by(|a, b| a.0.total_cmp(&b.0));
-        for (_, len, path) in stills {
+        for (_, len, inode, path) in stills {
             if total <= retention.max_bytes {
                 break;
             }
             fs::remove_file(&path)?;
-            total -= len;
+            if let Some(names) = links.get_mut(&inode) {
+                *names -= 1;
+                if *names == 0 {
+                    total -= len;
+                }
+            }
             pruned.stills += 1;
         }
         files.sort();
@@ -983,6 +999,42 @@ mod tests {
         );
         assert!(dir.read(&ws, "mixed").is_err(), "the stalest went first");
         assert!(dir.read(&ws, "big").is_ok(), "the newest is kept");
+    }
+
+    #[test]
+    fn hard_linked_stills_count_once_against_the_size_limit() {
+        let temp = tempfile::tempdir().expect("temp dir");
+        let dir = TimelineDir::at(temp.path().to_path_buf());
+        let ws = temp.path().join("ws");
+        write(&dir.file(&ws, "still-page"), &[]);
+        let now = SystemTime::now();
+        let stills = dir.stills_dir(&ws, "still-page");
+        fs::create_dir_all(&stills).expect("folder made");
+        let first = stills.join(stills::file_name(epoch_ms(now) - 2_000.0));
+        fs::write(&first, vec![7u8; 1000]).expect("still written");
+        for n in 1..=3 {
+            fs::hard_link(
+                &first,
+                stills.join(stills::file_name(epoch_ms(now) - 2_000.0 + f64::from(n))),
+            )
+            .expect("linked");
+        }
+        let retention = Retention {
+            max_age: Duration::from_secs(3600),
+            max_bytes: 1500,
+        };
+        let pruned = dir.prune(&ws, retention, now).expect("pruned");
+        assert_eq!(
+            pruned,
+            Pruned::default(),
+            "four names of one 1000-byte still are 1000 bytes on disk, inside 1500"
+        );
+        let tight = Retention {
+            max_bytes: 500,
+            ..retention
+        };
+        let pruned = dir.prune(&ws, tight, now).expect("pruned");
+        assert_eq!(pruned.stills, 4, "over the limit, every name of it goes");
     }
 
     #[test]
