@@ -102,6 +102,22 @@ async function main(): Promise<void> {
       sample();
     }
   };
+  // When a step never completes, what every thread of the app was doing, before it is
+  // killed: a stalled window is a main thread waiting on something.
+  const stacks = () => {
+    const file = join(box.root, "app-stacks.txt");
+    try {
+      const out = execFileSync("gdb", ["-p", String(appPid), "-batch", "-ex", "set pagination off", "-ex", "thread apply all bt 40"], {
+        encoding: "utf8",
+        timeout: 120_000,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      writeFileSync(file, out);
+      process.stderr.write(`the app's threads, as it stalled: ${file}\n`);
+    } catch (error) {
+      process.stderr.write(`could not read the app's threads (gdb): ${String(error)}\n`);
+    }
+  };
   try {
     await tray.registered();
     await tray.menuWhere(attached);
@@ -109,9 +125,11 @@ async function main(): Promise<void> {
     sample();
     await hold(MINUTES);
     phase = "hidden";
+    process.stderr.write(`${new Date().toISOString()} hiding the window from the tray\n`);
     await tray.click("Show/Hide Porthole");
     sample();
     await hold(IDLE_MINUTES);
+    process.stderr.write(`${new Date().toISOString()} showing the window from the tray\n`);
     await tray.click("Show/Hide Porthole");
     await tray.menuWhere(attached);
     phase = "detached";
@@ -119,6 +137,10 @@ async function main(): Promise<void> {
     await tray.menuWhere((menu) => !attached(menu));
     sample();
     await hold(IDLE_MINUTES);
+  } catch (error) {
+    process.stderr.write(`${new Date().toISOString()} the soak stopped: ${error instanceof Error ? error.message : String(error)}\n`);
+    stacks();
+    throw error;
   } finally {
     app.kill();
     tray.stop();
