@@ -26,8 +26,19 @@ pub fn idle_icon() -> tauri::Result<Image<'static>> {
     Image::from_bytes(ICON_IDLE)
 }
 
-/// Redraws the menu from the current sessions, and shows whether a page is live.
+/// Redraws the menu from the current sessions, and shows whether a page is live: at
+/// once on the main thread, and from any other thread by handing the redraw to the
+/// main thread without waiting for it. The tray lives on the main thread; a tokio
+/// worker that waited on it (every menu item is a round trip) would hold up every task
+/// behind it for as long as the main thread is busy.
 pub fn draw(app: &AppHandle) {
+    let handle = app.clone();
+    if let Err(error) = app.run_on_main_thread(move || draw_now(&handle)) {
+        tracing::warn!(%error, "cannot update the tray menu");
+    }
+}
+
+fn draw_now(app: &AppHandle) {
     let Some(tray) = app.tray_by_id(ID) else {
         return;
     };
