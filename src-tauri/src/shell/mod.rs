@@ -5,12 +5,13 @@
 //! - `error`, `display`, `clipboard`: leaves (the shell's own errors, the display and
 //!   WebKit's renderer checked before the window, the GTK clipboard);
 //! - `state`: what the commands share; it returns what changed and tells no one;
-//! - `frame_scheme`, `measure`, `tray_icon`: read the state (the `frame:` URI scheme,
-//!   the benchmarks' measurement, drawing the tray icon and menu);
+//! - `frame_scheme`, `tray_icon`: read the state (the `frame:` URI scheme, drawing the
+//!   tray icon and menu);
 //! - `notify`: the one module that tells the window and the tray about a change;
-//! - `window`, then `browsers` and `announce`, then `workspaces`, then `tray`: the
-//!   window's life, connecting to a browser by hand, the desktop notification of a
-//!   browser the agent opened, opening workspaces, the tray menu's actions;
+//! - `window`, then `browsers`, `announce` and `measure`, then `workspaces`, then
+//!   `tray`: the window's life, connecting to a browser by hand, the desktop
+//!   notification of a browser the agent opened, the benchmarks' measurement (which
+//!   hides the window as the tray does), opening workspaces, the tray menu's actions;
 //! - `commands`: what the webview may call, on top.
 
 pub mod announce;
@@ -33,10 +34,10 @@ pub mod workspaces;
 pub const LAYERS: &[&[&str]] = &[
     &["error", "display", "clipboard"],
     &["state"],
-    &["frame_scheme", "measure", "tray_icon"],
+    &["frame_scheme", "tray_icon"],
     &["notify"],
     &["window"],
-    &["browsers", "announce"],
+    &["browsers", "announce", "measure"],
     &["workspaces"],
     &["tray"],
     &["commands"],
