@@ -75,6 +75,22 @@ async fn frames(attachment: &Attachment, n: usize) -> Vec<Arc<Frame>> {
     out
 }
 
+/// How many frames arrive over `span` while a consumer acks each one as soon as it has it.
+async fn frames_while_acking(attachment: &Attachment, span: Duration) -> u64 {
+    let mut rx = attachment.frames();
+    let before = attachment.stats().frames;
+    let _ = tokio::time::timeout(span, async {
+        while rx.changed().await.is_ok() {
+            let seq = rx.borrow_and_update().as_ref().map(|f| f.seq);
+            if let Some(seq) = seq {
+                attachment.ack(seq);
+            }
+        }
+    })
+    .await;
+    attachment.stats().frames - before
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn frames_are_jpegs_of_the_pages_own_viewport() {
     let mut sb = Sandbox::new();
@@ -148,18 +164,7 @@ async fn the_daemon_sends_the_next_frame_only_after_the_consumers_ack() {
     );
 
     // A consumer that acks each frame as soon as it has it.
-    let mut rx = attachment.frames();
-    let before = attachment.stats().frames;
-    let _ = tokio::time::timeout(Duration::from_secs(3), async {
-        while rx.changed().await.is_ok() {
-            let seq = rx.borrow_and_update().as_ref().map(|f| f.seq);
-            if let Some(seq) = seq {
-                attachment.ack(seq);
-            }
-        }
-    })
-    .await;
-    let acked = attachment.stats().frames - before;
+    let acked = frames_while_acking(&attachment, Duration::from_secs(3)).await;
     // Relative, not absolute: how many frames a loaded machine's Chromium paints in 3 s
     // varies; what acking changes is that the frames flow at all.
     assert!(
@@ -206,18 +211,7 @@ async fn an_unseen_attachment_takes_a_few_frames_a_second_without_a_consumer() {
 
     // Shown again, with a consumer that acks: the frames flow at the page's own rate.
     attachment.set_pace(Pace::Shown);
-    let mut rx = attachment.frames();
-    let before = attachment.stats().frames;
-    let _ = tokio::time::timeout(Duration::from_secs(3), async {
-        while rx.changed().await.is_ok() {
-            let seq = rx.borrow_and_update().as_ref().map(|f| f.seq);
-            if let Some(seq) = seq {
-                attachment.ack(seq);
-            }
-        }
-    })
-    .await;
-    let shown = attachment.stats().frames - before;
+    let shown = frames_while_acking(&attachment, Duration::from_secs(3)).await;
     assert!(
         shown > 2 * unseen,
         "shown, the cap is lifted (maxFps 0): {shown} in 3 s against {unseen} hidden"

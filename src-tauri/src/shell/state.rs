@@ -85,6 +85,16 @@ struct Screen {
     recorded: Option<Recorded>,
 }
 
+impl Screen {
+    /// The attachment on screen, unless it has ended or failed.
+    fn live(&self) -> Option<Arc<Attachment>> {
+        self.attached
+            .as_ref()
+            .filter(|a| !a.state().borrow().is_over())
+            .cloned()
+    }
+}
+
 /// How many of the latest entries the window lists.
 pub const TIMELINE_SHOWN: usize = 2_000;
 
@@ -219,11 +229,7 @@ impl AppState {
             }
             return Vec::new();
         }
-        let Some(attachment) = screen
-            .attached
-            .clone()
-            .filter(|a| !a.state().borrow().is_over())
-        else {
+        let Some(attachment) = screen.live() else {
             return Vec::new();
         };
         if screen.recorded.is_some() {
@@ -435,11 +441,7 @@ impl AppState {
         let record = self.record_while_hidden() && self.record_timeline();
         let resume = {
             let mut screen = self.screen();
-            let live = screen
-                .attached
-                .as_ref()
-                .filter(|a| !a.state().borrow().is_over())
-                .cloned();
+            let live = screen.live();
             let (resume, record) = match &screen.hold {
                 Hold::Hidden { resume, .. } => (resume.clone(), record),
                 Hold::Detached => (None, false),
@@ -466,11 +468,7 @@ impl AppState {
         if !matches!(screen.hold, Hold::Hidden { .. }) || screen.recorded.is_none() {
             return None;
         }
-        screen
-            .attached
-            .as_ref()
-            .filter(|a| !a.state().borrow().is_over())
-            .map(|a| a.session().name)
+        screen.live().map(|a| a.session().name)
     }
 
     /// While the window is hidden: show `session_id` when it comes back, rather than
@@ -491,11 +489,7 @@ impl AppState {
             let Hold::Hidden { resume, .. } = std::mem::take(&mut screen.hold) else {
                 return Vec::new();
             };
-            let kept = screen
-                .attached
-                .as_ref()
-                .filter(|a| !a.state().borrow().is_over())
-                .cloned();
+            let kept = screen.live();
             (resume, kept)
         };
         // `resume` wins when it names another live session: the one on screen before
