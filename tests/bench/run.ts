@@ -17,7 +17,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch, writ
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { agentBrowser, type AgentSession, closeAll, ROOT, sandbox, startSession } from "../support/agentBrowser";
+import { agentBrowser, type AgentSession, closeAll, descendants, pidOf, ROOT, sandbox, startSession } from "../support/agentBrowser";
+import { treeCpu } from "./cpu";
 import { measureCdp } from "./cdp";
 import { type DashboardRun, measureDashboard } from "./dashboard";
 import { measureInput } from "./input";
@@ -126,6 +127,23 @@ const streamPort = (s: AgentSession) => Number(readFileSync(join(s.sockets, `${s
 async function measureFloor(session: AgentSession, seconds = SECONDS): Promise<Summary> {
   const { stdout } = await run(FLOOR, [String(streamPort(session)), String(seconds)], { timeout: 60_000 });
   return JSON.parse(stdout) as Summary;
+}
+
+/** The agent's Chromium and daemon with no viewer at all (no Porthole, no stream client)
+ * for `seconds`: what the page itself costs, the floor under every viewer's row. */
+async function measureNoViewer(session: AgentSession, seconds = SECONDS): Promise<{ chromium: number; daemon: number }> {
+  const daemon = pidOf(session);
+  const comm = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+    } catch {
+      return "";
+    }
+  };
+  const chromium = treeCpu(() => descendants(daemon).filter((p) => comm(p) === "chromium"));
+  const own = treeCpu(() => [daemon]);
+  await pause(seconds * 1000);
+  return { chromium: chromium.stop(), daemon: own.stop() };
 }
 
 /** Porthole's Rust side alone (`porthole watch`): acks on receipt, decodes nothing. */
@@ -740,9 +758,13 @@ async function recordingSection(session: AgentSession): Promise<void> {
   mkdirSync(join(hiddenOn.XDG_CONFIG_HOME, "dev.porthole.app"), { recursive: true });
   writeFileSync(join(hiddenOn.XDG_CONFIG_HOME, "dev.porthole.app/settings.json"), JSON.stringify({ recordWhileHidden: true }));
   const hidden = { on: [] as WindowRun[], off: [] as WindowRun[] };
+  const alone: Array<{ chromium: number; daemon: number }> = [];
   for (let r = 0; r < ROUNDS; r++) {
     hidden.on.push(await measureWindow("scheme", box.workspace, hiddenOn, RELEASE_APP, { warmup: 2, hidden: true }));
     hidden.off.push(await measureWindow("scheme", box.workspace, hiddenOff, RELEASE_APP, { warmup: 2, hidden: true }));
+    // A second after the window closed, as the hidden count starts a second after hiding.
+    await pause(1_000);
+    alone.push(await measureNoViewer(session));
     process.stderr.write(`hidden round ${r + 1}/${ROUNDS}\n`);
   }
   if (median(hidden.on.map((w) => w.received.fps)) <= 0) {
@@ -773,6 +795,19 @@ async function recordingSection(session: AgentSession): Promise<void> {
       ]),
     );
   }
+  lines.push(
+    row([
+      "no viewer at all (Porthole closed)",
+      "—",
+      "—",
+      "—",
+      "—",
+      f1(median(alone.map((a) => a.chromium))),
+      f1(median(alone.map((a) => a.daemon))),
+    ]),
+    "",
+    "The last row is the floor: the agent's Chromium running the 60 fps page with nothing connected, counted from /proc over its processes under the daemon. What a hidden window adds to the agent's browser is its row minus that one.",
+  );
   writeSection("bench-recording", lines);
   process.stderr.write(`wrote the recording section of ${DOC}\n`);
 }
