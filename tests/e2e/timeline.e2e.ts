@@ -26,6 +26,9 @@ interface Entry {
 
 const SECOND_PAGE = "data:text/html,<title>Second</title><body style='background:%23c84;font:40px sans-serif'><p>the second page";
 const SHOT = join(box.root, "after-navigate.png");
+/** The agent's commands by the time the markers are counted: the four of `beforeAll`,
+ * and the one that turns the page green after Back to live. */
+const COMMANDS = 5;
 
 const timeline = async (...args: string[]) =>
   run(APP, ["timeline", "--workspace", box.workspace, "--session", session.name, ...args], {
@@ -147,11 +150,20 @@ describe("the timeline", () => {
     await app.driver.wait(async () => !(await app.driver.findElement(byTestId("past")).isDisplayed()), 5_000, "Esc did not go back to live");
     expect(await app.driver.findElement(byTestId("panel-badge")).getText(), "live again").toBe("Live");
     expect(await app.driver.findElement(byTestId("nav-reload")).isEnabled(), "and the page takes input again").toBe(true);
+    // Frames flow again: what the agent changes now reaches the panel.
+    await agentBrowser(session, "eval", "document.body.innerHTML = ''; document.body.style.background = 'rgb(0, 160, 0)'; 1");
+    const centre = () =>
+      app.driver.executeScript<number[]>(
+        `const c = document.querySelector('[data-testid="screen"]');
+         const d = c.getContext("2d").getImageData(c.width >> 1, c.height >> 1, 1, 1).data;
+         return [d[0], d[1], d[2]];`,
+      );
+    await eventually(centre, ([r, g, b]) => r < 40 && g > 120 && b < 40, "back to live, the panel never painted the page's new colour");
   });
 
   it("marks the commands on the timeline bar, the failed one standing out; a click and the arrow keys show their moments", async () => {
     const markers = await app.driver.findElements({ css: '[data-testid="timeline-marker"][data-kind="command"]' });
-    expect(markers.length, "a marker per command").toBe(4);
+    expect(markers.length, "a marker per command").toBe(COMMANDS);
     expect(await markers[0].getAttribute("data-ok"), "the failed click stands out").toBe("false");
     await app.driver.actions().move({ origin: markers[0] }).perform();
     await waitForText(app.driver, "timeline-preview-text", (t) => t.includes("click #no-such-button · failed"), 5_000);
@@ -177,11 +189,11 @@ describe("the timeline", () => {
       { timeout: 60_000, maxBuffer: 16 << 20 },
     );
     const rows = dom.match(/<tr class="command[^"]*"/g) ?? [];
-    expect(rows.length, "a row per command").toBe(4);
+    expect(rows.length, "a row per command").toBe(COMMANDS);
     expect(dom, "the failed click stands out").toMatch(/<tr class="command failed"[^>]*>.*click #no-such-button/);
     expect(dom, "the console error is listed").toContain("timeline test: the form broke");
     const commandRows = dom.split("\n").filter((line) => line.startsWith('<tr class="command'));
-    expect(commandRows.length, "a line per command row").toBe(4);
+    expect(commandRows.length, "a line per command row").toBe(COMMANDS);
     for (const row of commandRows) {
       expect(row, `each command shows the page before and after it: ${row.slice(0, 200)}`).toMatch(
         /alt="the page before" src="data:image\/webp;base64,[^"]+".*alt="the page after" src="data:image\/webp;base64,/,
