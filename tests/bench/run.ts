@@ -23,6 +23,7 @@ import { measureCdp } from "./cdp";
 import { type DashboardRun, measureDashboard } from "./dashboard";
 import { measureInput } from "./input";
 import { measureSessionCost } from "./sessionCost";
+import { measureSharpness } from "./sharpness";
 import { plot } from "./plot";
 import { median, percentiles, type Summary } from "./stats";
 
@@ -266,6 +267,7 @@ async function main(): Promise<void> {
     `- Porthole's Rust side: \`target/release/porthole watch --workspace WS --seconds ${SECONDS} --json\``,
     `- Input: \`measureInput\` in tests/bench/input.ts (${PRESSES} presses through tauri-driver)`,
     "- WebP: `target/debug/examples/transcode FRAME.jpg ...` on a frame saved at each size",
+    "- Sharpness: `measureSharpness` in tests/bench/sharpness.ts (the debug build's default window through tauri-driver: the canvas's pixels against its box on screen)",
     "",
   );
 
@@ -289,6 +291,7 @@ async function main(): Promise<void> {
     }
     bySize.set(sizeName(size), runs);
   }
+  const sharpness = new Map((await measureSharpness(box, session, SIZES)).map((m, i) => [sizeName(SIZES[i]), m]));
   const figures = (size: string, viewer: Viewer): Figures => {
     const runs = bySize.get(size);
     if (!runs) throw new Error(`no runs at ${size}`);
@@ -399,9 +402,9 @@ async function main(): Promise<void> {
     "",
     "### Porthole's release build against the dashboard: the goals",
     "",
-    "Frames painted at least 1.1× the dashboard's, latency p50 and p99 no higher, CPU per painted frame no more. Sharpness is not measured by this suite; idle CPU has its own table below.",
+    "Frames painted at least 1.1× the dashboard's, latency p50 and p99 no higher, CPU per painted frame no more, and at least one frame pixel for each screen pixel that shows the frame (the table after this one); idle CPU has its own table below.",
     "",
-    ...header(["Frame size", "fps ≥ 1.1× dashboard", "p50 ≤ dashboard", "p99 ≤ dashboard", "CPU per frame ≤ dashboard"]),
+    ...header(["Frame size", "fps ≥ 1.1× dashboard", "p50 ≤ dashboard", "p99 ≤ dashboard", "CPU per frame ≤ dashboard", "sharpness ≥ 1"]),
   );
   for (const size of SIZES.map(sizeName)) {
     const runs = bySize.get(size);
@@ -416,8 +419,22 @@ async function main(): Promise<void> {
         judged(p.p50 <= d.p50, ratio(p.p50, d.p50)),
         judged(p.p99 <= d.p99, ratio(p.p99, d.p99)),
         judged(cp <= cd, ratio(cp, cd)),
+        judged((sharpness.get(size)?.ratio ?? NaN) >= 1, (sharpness.get(size)?.ratio ?? NaN).toFixed(2)),
       ]),
     );
+  }
+  const px = (s: { width: number; height: number }) => `${s.width}x${s.height}`;
+  lines.push(
+    "",
+    "### Sharpness",
+    "",
+    "The frame on screen against the screen area that shows it, in the app's default window (device pixels; the ratio is frame pixels per screen pixel on the poorer axis). The panel fits the frame in, keeping its aspect ratio, and never draws it larger than its own pixels: a frame smaller than the panel is shown pixel for pixel, a larger one is shrunk. A ratio above 1 is pixels decoded and drawn that the screen cannot show.",
+    "",
+    ...header(["Frame size", "frame", "shown on", "panel", "device pixel ratio", "frame pixels per screen pixel"]),
+  );
+  for (const size of SIZES.map(sizeName)) {
+    const m = sharpness.get(size);
+    if (m) lines.push(row([size, px(m.frame), px(m.shown), px(m.panel), String(m.devicePixelRatio), m.ratio.toFixed(2)]));
   }
 
   const PROGRAMS = [PORTHOLE, WEBKIT, "Chromium", "agent-browser daemon", "Xvfb", "everything else"];
