@@ -159,6 +159,12 @@ describe("the timeline", () => {
          return [d[0], d[1], d[2]];`,
       );
     await eventually(centre, ([r, g, b]) => r < 40 && g > 120 && b < 40, "back to live, the panel never painted the page's new colour");
+    // And the command that did it joins the timeline (its entry can come after the frame).
+    await eventually(
+      async () => (await app.driver.findElements({ css: '[data-testid="timeline-marker"][data-kind="command"]' })).length,
+      (n) => n === COMMANDS,
+      "the command that turned the page green never joined the timeline bar",
+    );
   });
 
   it("marks the commands on the timeline bar, the failed one standing out; a click and the arrow keys show their moments", async () => {
