@@ -47,7 +47,7 @@ function comm(pid: number): string {
 }
 
 /** Chromium's processes under `root` (the root itself if it is Chromium). */
-function chromiumOf(root: number): number[] {
+export function chromiumOf(root: number): number[] {
   return [root, ...descendants(root)].filter((p) => comm(p) === "chromium");
 }
 

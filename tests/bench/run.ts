@@ -17,9 +17,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch, writ
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { agentBrowser, type AgentSession, closeAll, descendants, pidOf, ROOT, sandbox, startSession } from "../support/agentBrowser";
+import { agentBrowser, type AgentSession, closeAll, pidOf, ROOT, sandbox, startSession } from "../support/agentBrowser";
 import { treeCpu } from "./cpu";
-import { measureCdp } from "./cdp";
+import { chromiumOf, measureCdp } from "./cdp";
 import { type DashboardRun, measureDashboard } from "./dashboard";
 import { measureInput } from "./input";
 import { measureSessionCost } from "./sessionCost";
@@ -134,14 +134,7 @@ async function measureFloor(session: AgentSession, seconds = SECONDS): Promise<S
  * for `seconds`: what the page itself costs, the floor under every viewer's row. */
 async function measureNoViewer(session: AgentSession, seconds = SECONDS): Promise<{ chromium: number; daemon: number }> {
   const daemon = pidOf(session);
-  const comm = (pid: number) => {
-    try {
-      return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
-    } catch {
-      return "";
-    }
-  };
-  const chromium = treeCpu(() => descendants(daemon).filter((p) => comm(p) === "chromium"));
+  const chromium = treeCpu(() => chromiumOf(daemon));
   const own = treeCpu(() => [daemon]);
   await pause(seconds * 1000);
   return { chromium: chromium.stop(), daemon: own.stop() };
