@@ -171,6 +171,12 @@ describe("the timeline", () => {
     const markers = await app.driver.findElements({ css: '[data-testid="timeline-marker"][data-kind="command"]' });
     expect(markers.length, "a marker per command").toBe(COMMANDS);
     expect(await markers[0].getAttribute("data-ok"), "the failed click stands out").toBe("false");
+    // The failed click and its console error come milliseconds apart; each can still be hovered.
+    const overlaps = await app.driver.executeScript<string[]>(
+      `const boxes = [...document.querySelectorAll('[data-testid="timeline-marker"]')].map((m) => m.getBoundingClientRect());
+       return boxes.slice(1).flatMap((b, i) => (b.left < boxes[i].right ? [i + ': ' + boxes[i].right + ' > ' + b.left] : []));`,
+    );
+    expect(overlaps, "no marker is drawn over the one before it").toEqual([]);
     await app.driver.actions().move({ origin: markers[0] }).perform();
     await waitForText(app.driver, "timeline-preview-text", (t) => t.includes("click #no-such-button · failed"), 5_000);
     await app.driver.wait(

@@ -3,6 +3,11 @@
 // shows the page as it was then and what happened; clicking it shows that moment in the
 // panel as the past; Left and Right step from command to command while the bar has focus.
 //
+// Markers sit where their moment falls in time, except that no two are drawn closer
+// than `MARKER_GAP_PX`: an agent's command, its console error and its navigation often
+// come within a few milliseconds, and a marker drawn over another could never be hovered
+// or clicked. Order is always kept, so the bar still reads left to right in time.
+//
 // Usage: `new TimelineBar(elements, { pick, preview })`, then `bar.render(entries, picked)`
 // whenever the entries change (ActivityLog.onRender).
 import type { Entry } from "../generated/Entry";
@@ -34,8 +39,30 @@ export function position(at: number, first: number, last: number): number {
   return ((at - first) / (last - first)) * 100;
 }
 
+/** The least distance between two markers' centres, in CSS pixels: the widest marker
+ * (a failed command, 6 px) and a pixel either side. */
+export const MARKER_GAP_PX = 8;
+
+/**
+ * Moves positions (percent, ascending) apart until neighbours are at least `gap` percent
+ * apart, as little as it can, keeping their order and keeping them within 0..100. When
+ * they cannot all fit, they are spread evenly.
+ */
+export function spread(positions: number[], gap: number): number[] {
+  const n = positions.length;
+  if (n < 2 || gap <= 0) return [...positions];
+  if ((n - 1) * gap >= 100) return positions.map((_, i) => (i * 100) / (n - 1));
+  const out = [...positions];
+  for (let i = 1; i < n; i++) out[i] = Math.max(out[i], out[i - 1] + gap);
+  out[n - 1] = Math.min(out[n - 1], 100);
+  for (let i = n - 2; i >= 0; i--) out[i] = Math.min(out[i], out[i + 1] - gap);
+  return out;
+}
+
 export class TimelineBar {
   private markers: Entry[] = [];
+  /** Each marker's moment on the bar in percent, before `spread`. */
+  private times: number[] = [];
   private picked: Entry | null = null;
   private hovering: Entry | null = null;
 
@@ -63,6 +90,9 @@ export class TimelineBar {
       if (entry && marker) this.showPreview(entry, marker);
     });
     el.bar.addEventListener("mouseleave", () => this.hidePreview());
+    // The gap is in pixels, so the layout follows the bar's width (a resize, or the
+    // timeline coming out of its collapsed state).
+    if (typeof ResizeObserver !== "undefined") new ResizeObserver(() => this.place()).observe(el.bar);
   }
 
   render(entries: Entry[], picked: Entry | null): void {
@@ -70,6 +100,7 @@ export class TimelineBar {
     this.picked = picked;
     const first = this.markers[0]?.at ?? 0;
     const last = this.markers[this.markers.length - 1]?.at ?? 0;
+    this.times = this.markers.map((e) => position(e.at, first, last));
     const items = this.markers.map((e, i) => {
       const m = document.createElement("span");
       m.className = "marker";
@@ -77,12 +108,22 @@ export class TimelineBar {
       m.dataset.kind = e.kind;
       m.dataset.ok = String(e.ok);
       m.dataset.testid = "timeline-marker";
-      m.style.left = `${position(e.at, first, last)}%`;
       if (e === picked) m.setAttribute("aria-current", "true");
       return m;
     });
     this.el.bar.replaceChildren(...items);
+    this.place();
     this.el.bar.setAttribute("aria-valuetext", picked ? `${picked.text} at ${clock(picked.at)}` : "live");
+  }
+
+  /** Sets each marker's place for the bar's width now (time alone while it has none). */
+  private place(): void {
+    const width = this.el.bar.clientWidth;
+    const at = spread(this.times, width > 0 ? (MARKER_GAP_PX / width) * 100 : 0);
+    const markers = this.el.bar.children;
+    for (let i = 0; i < markers.length && i < at.length; i++) {
+      (markers[i] as HTMLElement).style.left = `${at[i]}%`;
+    }
   }
 
   /** Picks the command `step` away from the one picked (the last when none). */
