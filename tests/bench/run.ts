@@ -1,5 +1,5 @@
 // Porthole's benchmarks: `make bench` (or `npx vite-node tests/bench/run.ts -- [--rounds N]
-// [--seconds S] [--allow-busy]`) measures, in one run and on the same live agent-browser
+// [--seconds S] [--allow-busy] [--only cdp|session-cost|recording|compare]`) measures, in one run and on the same live agent-browser
 // session showing the benchmark page (tests/pages/bench: repaints at 60 fps, paints its
 // own clock), Porthole beside the alternatives a person has, and writes the figures into
 // docs/BENCHMARKS.md between its `bench:begin`/`bench:end` markers, with a plot in
@@ -57,6 +57,13 @@ const ROUNDS = option("rounds", 3);
  * recording the timeline costs the window. */
 const ONLY = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
 const ONLY_CDP = ONLY === "cdp";
+/** `--only compare --candidate PATH [--sizes 1280x720,1920x1080]`: the release build
+ * beside another build of the app (a change being tried) and the dashboard, alternating
+ * round by round at each size; prints a table and writes nothing into the doc. */
+const CANDIDATE = process.argv.includes("--candidate") ? process.argv[process.argv.indexOf("--candidate") + 1] : null;
+const ONLY_SIZES: Array<[number, number]> | null = process.argv.includes("--sizes")
+  ? process.argv[process.argv.indexOf("--sizes") + 1].split(",").map((s) => s.split("x").map(Number) as [number, number])
+  : null;
 const SECONDS = option("seconds", 6);
 const PRESSES = 40;
 
@@ -233,6 +240,47 @@ function running(comm: string): number[] {
     .map(Number);
 }
 
+/** `--only compare`: see CANDIDATE. */
+async function compareSection(session: AgentSession): Promise<void> {
+  if (!CANDIDATE || !existsSync(CANDIDATE)) throw new Error(`--only compare needs --candidate PATH to a built porthole (got ${CANDIDATE})`);
+  const perFrame = (cpuPercent: number, fps: number) => (fps > 0 ? (10 * cpuPercent) / fps : NaN);
+  const out = [
+    `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC at ${MEASURED}, candidate ${CANDIDATE}, ${ROUNDS} alternating rounds of ${SECONDS} s`,
+    "",
+    ...header(["Frame size", "Viewer", "fps", "p50", "p99", "CPU %", "ms/frame", "web process ms/frame", "app main thread ms/frame"]),
+  ];
+  for (const size of ONLY_SIZES ?? SIZES) {
+    await agentBrowser(session, "set", "viewport", String(size[0]), String(size[1]));
+    const runs = { dashboard: [] as DashboardRun[], release: [] as WindowRun[], candidate: [] as WindowRun[] };
+    for (let r = 0; r < ROUNDS; r++) {
+      runs.dashboard.push(await measureDashboard(streamPort(session), SECONDS));
+      runs.release.push(await measureWindow("scheme", box.workspace, {}, RELEASE_APP));
+      runs.candidate.push(await measureWindow("scheme", box.workspace, {}, CANDIDATE));
+      process.stderr.write(`${sizeName(size)} round ${r + 1}/${ROUNDS}\n`);
+    }
+    const d = combine(runs.dashboard);
+    out.push(row([sizeName(size), "dashboard", f1(d.fps), f0(d.p50), f0(d.p99), f1(median(runs.dashboard.map((x) => x.cpuPercent))), f1(median(runs.dashboard.map((x) => perFrame(x.cpuPercent, x.fps)))), "", ""]));
+    for (const which of ["release", "candidate"] as const) {
+      const w = runs[which];
+      const fig = combine(w.map((x) => x.shown));
+      out.push(
+        row([
+          sizeName(size),
+          which,
+          f1(fig.fps),
+          f0(fig.p50),
+          f0(fig.p99),
+          f1(median(w.map(portholeCpu))),
+          f1(median(w.map((x) => perFrame(portholeCpu(x), x.shown.fps)))),
+          f1(median(w.map((x) => perFrame(x.webview?.cpuPercent ?? NaN, x.shown.fps)))),
+          f1(median(w.map((x) => perFrame(x.threads["main thread"] ?? NaN, x.shown.fps)))),
+        ]),
+      );
+    }
+  }
+  process.stdout.write(`${out.join("\n")}\n`);
+}
+
 async function main(): Promise<void> {
   // A browser left running (an orphan of a killed daemon, say) renders on the same cores
   // and skews every figure: refuse to measure beside one.
@@ -247,6 +295,7 @@ async function main(): Promise<void> {
   const session = await startSession("bench", box.workspace, box.sockets, BENCH_PAGE);
   if (ONLY === null || ONLY === "recording") await recordingSection(session);
   if (ONLY === "recording") return;
+  if (ONLY === "compare") return compareSection(session);
   await cdpSection(session);
   if (ONLY_CDP) return;
   const lines: string[] = [];

@@ -58,6 +58,13 @@ describe("the Browser panel", () => {
   });
 
   it("paints frame after frame: the pixels change", async () => {
+    // Nothing around the canvas is blurred: WebKit would blur it again on every frame.
+    const blurs = await app.driver.executeScript<string[]>(`
+      const style = getComputedStyle(document.querySelector('[data-testid="screen"]'));
+      const shadows = style.boxShadow === "none" ? [] : style.boxShadow.split(/,(?![^(]*\\))/);
+      return [...shadows.map((s) => (s.match(/-?[\\d.]+px/g) ?? [])[2] ?? "0px"), style.filter === "none" ? "0px" : style.filter];
+    `);
+    expect(blurs.filter((b) => b !== "0px"), "the live canvas has no blurred shadow or filter").toEqual([]);
     const first = await canvasSample();
     await app.driver.wait(
       async () => (await canvasSample()).some((v, k) => v !== first[k]),
