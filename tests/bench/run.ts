@@ -186,6 +186,8 @@ function combine(samples: Summary[]): Figures {
   };
 }
 
+/** Milliseconds of one core per painted frame, from CPU in percent of a core and frames a second. */
+const perFrame = (cpuPercent: number, fps: number) => (fps > 0 ? (10 * cpuPercent) / fps : NaN);
 const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : "–");
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "–");
 const ratio = (a: number, b: number) => (Number.isFinite(a / b) && b > 0 ? `${(a / b).toFixed(2)}×` : "–");
@@ -243,7 +245,6 @@ function running(comm: string): number[] {
 /** `--only compare`: see CANDIDATE. */
 async function compareSection(session: AgentSession): Promise<void> {
   if (!CANDIDATE || !existsSync(CANDIDATE)) throw new Error(`--only compare needs --candidate PATH to a built porthole (got ${CANDIDATE})`);
-  const perFrame = (cpuPercent: number, fps: number) => (fps > 0 ? (10 * cpuPercent) / fps : NaN);
   const out = [
     `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC at ${MEASURED}, candidate ${CANDIDATE}, ${ROUNDS} alternating rounds of ${SECONDS} s`,
     "",
@@ -408,7 +409,6 @@ async function main(): Promise<void> {
   }
 
   // CPU per painted frame: the work each viewer does for one frame on screen.
-  const perFrame = (cpuPercent: number, fps: number) => (fps > 0 ? (10 * cpuPercent) / fps : NaN);
   const windowCpu = (runs: WindowRun[]) => median(runs.map(portholeCpu));
   const windowPerFrame = (runs: WindowRun[]) => median(runs.map((w) => perFrame(portholeCpu(w), w.shown.fps)));
   const dashboardPerFrame = (runs: DashboardRun[]) => median(runs.map((d) => perFrame(d.cpuPercent, d.fps)));
