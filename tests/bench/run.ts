@@ -47,23 +47,28 @@ const SIZES: Array<[number, number]> = [
 const MAIN: [number, number] = [1280, 720];
 const sizeName = ([w, h]: [number, number]) => `${w}x${h}`;
 
-function option(name: string, fallback: number): number {
+/** The word after `--name` on the command line, or null. */
+function flag(name: string): string | null {
   const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  return at >= 0 ? (process.argv[at + 1] ?? null) : null;
+}
+function option(name: string, fallback: number): number {
+  const value = flag(name);
+  return value === null ? fallback : Number(value);
 }
 const ROUNDS = option("rounds", 3);
 /** `--only cdp` measures the CDP source alone (its own section of BENCHMARKS.md),
  * `--only session-cost` what one session costs in memory, and `--only recording` what
  * recording the timeline costs the window. */
-const ONLY = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
+const ONLY = flag("only");
 const ONLY_CDP = ONLY === "cdp";
 /** `--only compare --candidate PATH [--sizes 1280x720,1920x1080]`: the release build
  * beside another build of the app (a change being tried) and the dashboard, alternating
  * round by round at each size; prints a table and writes nothing into the doc. */
-const CANDIDATE = process.argv.includes("--candidate") ? process.argv[process.argv.indexOf("--candidate") + 1] : null;
-const ONLY_SIZES: Array<[number, number]> | null = process.argv.includes("--sizes")
-  ? process.argv[process.argv.indexOf("--sizes") + 1].split(",").map((s) => s.split("x").map(Number) as [number, number])
-  : null;
+const CANDIDATE = flag("candidate");
+const ONLY_SIZES = flag("sizes")
+  ?.split(",")
+  .map((s) => s.split("x").map(Number) as [number, number]);
 const SECONDS = option("seconds", 6);
 const PRESSES = 40;
 
@@ -188,6 +193,8 @@ function combine(samples: Summary[]): Figures {
 
 /** Milliseconds of one core per painted frame, from CPU in percent of a core and frames a second. */
 const perFrame = (cpuPercent: number, fps: number) => (fps > 0 ? (10 * cpuPercent) / fps : NaN);
+const windowPerFrame = (runs: WindowRun[]) => median(runs.map((w) => perFrame(portholeCpu(w), w.shown.fps)));
+const dashboardPerFrame = (runs: DashboardRun[]) => median(runs.map((d) => perFrame(d.cpuPercent, d.fps)));
 const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : "–");
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "–");
 const ratio = (a: number, b: number) => (Number.isFinite(a / b) && b > 0 ? `${(a / b).toFixed(2)}×` : "–");
@@ -260,7 +267,7 @@ async function compareSection(session: AgentSession): Promise<void> {
       process.stderr.write(`${sizeName(size)} round ${r + 1}/${ROUNDS}\n`);
     }
     const d = combine(runs.dashboard);
-    out.push(row([sizeName(size), "dashboard", f1(d.fps), f0(d.p50), f0(d.p99), f1(median(runs.dashboard.map((x) => x.cpuPercent))), f1(median(runs.dashboard.map((x) => perFrame(x.cpuPercent, x.fps)))), "", ""]));
+    out.push(row([sizeName(size), "dashboard", f1(d.fps), f0(d.p50), f0(d.p99), f1(median(runs.dashboard.map((x) => x.cpuPercent))), f1(dashboardPerFrame(runs.dashboard)), "", ""]));
     for (const which of ["release", "candidate"] as const) {
       const w = runs[which];
       const fig = combine(w.map((x) => x.shown));
@@ -272,7 +279,7 @@ async function compareSection(session: AgentSession): Promise<void> {
           f0(fig.p50),
           f0(fig.p99),
           f1(median(w.map(portholeCpu))),
-          f1(median(w.map((x) => perFrame(portholeCpu(x), x.shown.fps)))),
+          f1(windowPerFrame(w)),
           f1(median(w.map((x) => perFrame(x.webview?.cpuPercent ?? NaN, x.shown.fps)))),
           f1(median(w.map((x) => perFrame(x.threads["main thread"] ?? NaN, x.shown.fps)))),
         ]),
@@ -410,8 +417,6 @@ async function main(): Promise<void> {
 
   // CPU per painted frame: the work each viewer does for one frame on screen.
   const windowCpu = (runs: WindowRun[]) => median(runs.map(portholeCpu));
-  const windowPerFrame = (runs: WindowRun[]) => median(runs.map((w) => perFrame(portholeCpu(w), w.shown.fps)));
-  const dashboardPerFrame = (runs: DashboardRun[]) => median(runs.map((d) => perFrame(d.cpuPercent, d.fps)));
   lines.push(
     "",
     "### CPU per painted frame",
