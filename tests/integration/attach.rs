@@ -194,9 +194,21 @@ async fn an_unseen_attachment_takes_a_few_frames_a_second_without_a_consumer() {
     };
     let attachment = Attachment::start(session, sb.discovery(), Ok(cli()), options);
     wait_live(&attachment, "live", Duration::from_secs(15)).await;
+    let mut awaiting = attachment.awaiting_ack();
+    let held = tokio::time::timeout(Duration::from_secs(1), awaiting.wait_for(|w| *w))
+        .await
+        .is_ok_and(|r| r.is_ok());
+    assert!(
+        held,
+        "shown, the frame the consumer has not acked holds the stream, and says so"
+    );
 
     attachment.set_pace(Pace::Unseen);
     tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        !*awaiting.borrow(),
+        "unseen, each frame is acked as it comes: nothing holds the stream"
+    );
     let before = attachment.stats().frames;
     tokio::time::sleep(Duration::from_secs(3)).await;
     let unseen = attachment.stats().frames - before;

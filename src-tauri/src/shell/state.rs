@@ -274,6 +274,7 @@ impl AppState {
         match timeline::store::record(
             attachment.messages(),
             attachment.frames(),
+            attachment.awaiting_ack(),
             &dir,
             &workspace,
             &session.name,

@@ -126,6 +126,7 @@ async fn attach_once(target: &Target, link: &mut Link) -> Result<(), String> {
         title_read: None,
     };
     let result = pump.run(&mut cdp, target, link).await;
+    link.set_awaiting_ack(false);
     if let Some((_, session)) = &pump.attached {
         let _ = cdp
             .send(StopScreencastParams::default(), Some(session.as_str()))
@@ -239,6 +240,7 @@ impl Pump {
                     }
                 }
             }
+            link.set_awaiting_ack(self.pending.is_some());
         }
     }
 

@@ -188,12 +188,25 @@ pub(crate) struct Link {
     pub messages: broadcast::Sender<ServerMessage>,
     /// Whether anyone looks at the frames.
     pub pace: watch::Receiver<Pace>,
+    /// Whether the newest frame waits for the consumer's ack: until it is acked, the
+    /// source sends no newer one, however the page changes.
+    pub awaiting_ack: watch::Sender<bool>,
 }
 
 /// A toolbar or tab action, and where its outcome goes.
 pub(crate) type Control = (NavAction, oneshot::Sender<Result<(), NavError>>);
 
 impl Link {
+    /// Says whether the newest frame waits for the consumer's ack; a change only
+    /// wakes those watching.
+    pub fn set_awaiting_ack(&self, waits: bool) {
+        self.awaiting_ack.send_if_modified(|current| {
+            let changed = *current != waits;
+            *current = waits;
+            changed
+        });
+    }
+
     /// The session is gone for good.
     pub fn end(&self, reason: String) {
         tracing::info!(%reason, "attachment ended");
@@ -221,6 +234,7 @@ pub struct Attachment {
     controls: mpsc::UnboundedSender<Control>,
     messages: broadcast::Sender<ServerMessage>,
     pace: watch::Sender<Pace>,
+    awaiting_ack: watch::Receiver<bool>,
     task: JoinHandle<()>,
 }
 
@@ -257,6 +271,7 @@ impl Attachment {
         let (controls, controls_rx) = mpsc::unbounded_channel();
         let (messages, _) = broadcast::channel(MESSAGE_BACKLOG);
         let (pace, pace_rx) = watch::channel(Pace::Shown);
+        let (awaiting_ack_tx, awaiting_ack) = watch::channel(false);
         let link = Link {
             options,
             state: state_tx,
@@ -270,6 +285,7 @@ impl Attachment {
             controls: controls_rx,
             messages: messages.clone(),
             pace: pace_rx,
+            awaiting_ack: awaiting_ack_tx,
         };
         let task = match (kind, cdp_port) {
             (SessionKind::Cdp, Some(port)) => {
@@ -305,6 +321,7 @@ impl Attachment {
             controls,
             messages,
             pace,
+            awaiting_ack,
             task,
         }
     }
@@ -360,6 +377,14 @@ impl Attachment {
     /// The newest frame; `changed()` wakes on every new one.
     pub fn frames(&self) -> watch::Receiver<Option<Arc<Frame>>> {
         self.frames.clone()
+    }
+
+    /// Whether the newest frame waits for the consumer's ack ([`Attachment::ack`], or
+    /// the timeout): while it does, the page may have changed with no newer frame sent.
+    /// Whoever needs a frame of the page as it is now (the timeline's still after a
+    /// command) waits for it to turn false.
+    pub fn awaiting_ack(&self) -> watch::Receiver<bool> {
+        self.awaiting_ack.clone()
     }
 
     pub fn page(&self) -> watch::Receiver<PageInfo> {
@@ -554,6 +579,7 @@ impl Task {
                 .state
                 .send_replace(AttachState::WaitingForFrame { port });
             let dropped = self.pump(socket, port).await;
+            self.link.set_awaiting_ack(false);
             tracing::info!(session = %self.session.borrow().name, reason = %dropped.reason, "stream dropped");
             attempt = if dropped.had_frames { 1 } else { attempt + 1 };
             self.back_off(attempt, dropped.reason).await;
@@ -668,6 +694,7 @@ impl Task {
                     return dropped(format!("cannot ack: {e}"), had_frames);
                 }
             }
+            self.link.set_awaiting_ack(pending.is_some());
         }
     }
 

@@ -4,9 +4,9 @@
 //! A still is a frame of the stream, decoded, downscaled by a whole factor to at most
 //! [`MAX_WIDTH`] pixels wide (a box average, so text stays legible) and encoded as WebP.
 //! The recording takes one when a command is given (the page before it), one after its
-//! result (the first frame Chrome captured after it, or the page as it stands
-//! [`AFTER_WAIT`] later when the page does not change), and one a second while the page
-//! keeps changing. They are files beside the session's
+//! result (the first frame Chrome captured after it, or the page as it stands once the
+//! stream has been free to send a newer frame for [`AFTER_WAIT`] and sent none: the page
+//! did not change), and one a second while the page keeps changing. They are files beside the session's
 //! timeline, `<session>.stills/<epoch ms>.webp`, so none is held in memory.
 
 use std::path::{Path, PathBuf};
@@ -20,9 +20,14 @@ pub const MAX_WIDTH: u32 = 640;
 pub const QUALITY: f32 = 70.0;
 /// While the page keeps changing, a still this often.
 pub const EVERY: Duration = Duration::from_secs(1);
-/// After a command's result, how long to wait for a frame captured after it before
-/// taking the page as it stands.
+/// After a command's result, how long the stream must have been free to send a frame
+/// (no frame waiting for the window's ack) with none captured after the result, before
+/// the page as it stands is taken as the page after the command.
 pub const AFTER_WAIT: Duration = Duration::from_millis(500);
+/// The longest a command waits for its still after: past this, the page as it stands,
+/// whatever the stream does (a window that never acks, a browser whose clock is not
+/// this machine's).
+pub const AFTER_GIVE_UP: Duration = Duration::from_secs(3);
 
 /// One still on disk.
 #[derive(Debug, Clone, PartialEq)]

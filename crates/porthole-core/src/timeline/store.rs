@@ -355,7 +355,10 @@ enum Job {
 
 /// Records an attachment as `session`'s timeline in `workspace`, until the attachment
 /// ends (its channels close): its messages as entries, its frames as stills (see
-/// [`stills`] for which). A task on the async runtime follows the attachment and
+/// [`stills`] for which). `awaiting_ack` is the attachment's
+/// [`crate::stream::attachment::Attachment::awaiting_ack`]: while the window has not
+/// acked the newest frame the stream sends no newer one, so the still after a command
+/// waits for the ack rather than take a page the command may already have changed. A task on the async runtime follows the attachment and
 /// decides; a thread of its own does the blocking work, so neither the runtime's
 /// workers nor the window wait on a disk or an encoder: it first keeps the workspace
 /// within `retention` (what arrives meanwhile waits), then writes and flushes each
@@ -365,6 +368,7 @@ enum Job {
 pub fn record(
     mut messages: broadcast::Receiver<ServerMessage>,
     mut frames: watch::Receiver<Option<Arc<Frame>>>,
+    mut awaiting_ack: watch::Receiver<bool>,
     dir: &TimelineDir,
     workspace: &Path,
     session: &str,
@@ -392,14 +396,19 @@ pub fn record(
     tokio::spawn(async move {
         let mut recorder = Recorder::new();
         let mut frames_open = true;
+        let mut acks_open = true;
         let mut last_still: Option<(f64, u64)> = None;
         // Commands answered, waiting for the still of the page after them: the first
         // frame Chrome captured after the result came (frames trail the page: the one
-        // that arrives next may show the page before), or the page as it stands
-        // AFTER_WAIT later when none comes (the page did not change).
+        // that arrives next may show the page before). When none comes, the page as it
+        // stands once the stream has been free for AFTER_WAIT (nothing waiting for the
+        // window's ack, so a changed page would have been sent): the page did not
+        // change. A slow window holds the stream, and the page it holds back is the one
+        // the command made, so that wait starts again at each ack, up to AFTER_GIVE_UP.
         let mut waiting: Vec<Entry> = Vec::new();
         let mut answered_at = 0.0;
         let mut after_due: Option<tokio::time::Instant> = None;
+        let mut give_up = tokio::time::Instant::now();
         // The still taken as each running command was given, by the command's time.
         let mut befores: HashMap<u64, f64> = HashMap::new();
         let latest = |frames: &watch::Receiver<Option<Arc<Frame>>>| frames.borrow().clone();
@@ -450,7 +459,9 @@ pub fn record(
                             entry.before = befores.remove(&entry.at.to_bits());
                         }
                         if !commands.is_empty() {
-                            after_due = Some(tokio::time::Instant::now() + stills::AFTER_WAIT);
+                            let instant = tokio::time::Instant::now();
+                            after_due = Some(instant + stills::AFTER_WAIT);
+                            give_up = instant + stills::AFTER_GIVE_UP;
                             answered_at = now;
                             waiting.extend(commands);
                         }
@@ -484,8 +495,23 @@ pub fn record(
                         still(frame, now, &mut last_still, false);
                     }
                 }
+                changed = awaiting_ack.changed(), if acks_open && !waiting.is_empty() => {
+                    if changed.is_err() {
+                        acks_open = false;
+                        continue;
+                    }
+                    if !*awaiting_ack.borrow_and_update() {
+                        // The stream is free again: a page the command changed can come now.
+                        after_due = Some((tokio::time::Instant::now() + stills::AFTER_WAIT).min(give_up));
+                    }
+                }
                 () = stop_asked(&mut stopped) => break,
                 () = sleep_until(after_due), if after_due.is_some() => {
+                    if *awaiting_ack.borrow() && tokio::time::Instant::now() < give_up {
+                        // A frame waits for the window: the page after may be behind it.
+                        after_due = Some(give_up);
+                        continue;
+                    }
                     after_due = None;
                     let at = still(latest(&frames), epoch_ms(SystemTime::now()), &mut last_still, true);
                     settle(&mut waiting, at);
@@ -763,6 +789,129 @@ mod tests {
         );
     }
 
+    /// The stream as free to send frames: no frame waits for an ack.
+    fn acked() -> watch::Receiver<bool> {
+        watch::channel(false).1
+    }
+
+    /// Frame `seq` of the test picture, captured now, as Chrome stamps its frames.
+    fn frame_now(seq: u64) -> Option<Arc<Frame>> {
+        let data =
+            base64::engine::general_purpose::STANDARD.encode(include_bytes!("testdata/frame.jpg"));
+        let metadata = crate::stream::protocol::FrameMetadata {
+            timestamp: Some(epoch_ms(SystemTime::now())),
+            ..Default::default()
+        };
+        let message = crate::stream::protocol::FrameMessage {
+            seq: Some(seq),
+            data,
+            metadata,
+        };
+        Some(Arc::new(Frame::from_message(message, 0.0, seq)))
+    }
+
+    /// A navigation given and answered.
+    fn navigate(tx: &broadcast::Sender<ServerMessage>, id: &str) {
+        for line in [
+            format!(
+                r##"{{"type":"command","action":"navigate","id":"{id}","params":{{"url":"https://a.test/"}}}}"##
+            ),
+            format!(
+                r##"{{"type":"result","action":"navigate","id":"{id}","data":{{}},"duration_ms":40}}"##
+            ),
+        ] {
+            tx.send(parse(&line).expect("valid")).expect("a receiver");
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_still_after_a_command_waits_for_the_frame_a_slow_window_holds_back() {
+        let temp = tempfile::tempdir().expect("temp dir");
+        let dir = TimelineDir::at(temp.path().to_path_buf());
+        let workspace = temp.path().join("ws");
+        let (tx, rx) = broadcast::channel(16);
+        let (frames_tx, frames) = watch::channel(frame_now(1));
+        // The window has not shown frame 1 yet: the stream sends nothing newer.
+        let (acks_tx, awaiting_ack) = watch::channel(true);
+        let recording = record(
+            rx,
+            frames,
+            awaiting_ack,
+            &dir,
+            &workspace,
+            "s",
+            Retention::default(),
+        )
+        .expect("recording starts");
+        let mut written = recording.subscribe();
+        navigate(&tx, "r1");
+        let early = tokio::time::timeout(stills::AFTER_WAIT * 2, written.recv()).await;
+        assert!(
+            early.is_err(),
+            "while the window holds the stream, the page after the command may be behind it: {early:?}"
+        );
+        let acked_at = epoch_ms(SystemTime::now());
+        acks_tx.send_replace(false);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        frames_tx.send_replace(frame_now(2));
+        let entry = tokio::time::timeout(stills::AFTER_WAIT, written.recv())
+            .await
+            .expect("written as soon as the newer frame came")
+            .expect("an entry");
+        let after = entry.after.expect("a still after the command");
+        assert!(
+            after > acked_at,
+            "the still after is the frame sent once the window acked ({acked_at}), not the one it held ({after})"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_page_that_does_not_change_is_taken_as_it_stands_and_a_window_that_never_acks_is_not_waited_for_long(
+    ) {
+        let temp = tempfile::tempdir().expect("temp dir");
+        let dir = TimelineDir::at(temp.path().to_path_buf());
+        let workspace = temp.path().join("ws");
+        for (window_acks, at_least, at_most) in [
+            (true, stills::AFTER_WAIT, stills::AFTER_WAIT * 3),
+            (
+                false,
+                stills::AFTER_GIVE_UP,
+                stills::AFTER_GIVE_UP + stills::AFTER_WAIT,
+            ),
+        ] {
+            let (tx, rx) = broadcast::channel(16);
+            let (_frames_tx, frames) = watch::channel(frame_now(1));
+            let (_acks_tx, awaiting_ack) = watch::channel(!window_acks);
+            let session = if window_acks { "free" } else { "held" };
+            let recording = record(
+                rx,
+                frames,
+                awaiting_ack,
+                &dir,
+                &workspace,
+                session,
+                Retention::default(),
+            )
+            .expect("recording starts");
+            let mut written = recording.subscribe();
+            let given = tokio::time::Instant::now();
+            navigate(&tx, "r1");
+            let entry = tokio::time::timeout(at_most, written.recv())
+                .await
+                .unwrap_or_else(|_| panic!("{session}: written within {at_most:?}"))
+                .expect("an entry");
+            let waited = given.elapsed();
+            assert!(
+                waited >= at_least,
+                "{session}: no newer frame can come sooner than {at_least:?}, waited {waited:?}"
+            );
+            assert!(
+                entry.after.is_some(),
+                "{session}: the page as it stands is the still after"
+            );
+        }
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_recording_reads_back_oldest_first_with_stills_and_survives_a_torn_line() {
         let temp = tempfile::tempdir().expect("temp dir");
@@ -771,25 +920,19 @@ mod tests {
         let file = dir.file(&workspace, "s");
         let (tx, rx) = broadcast::channel(16);
         let (frames_tx, frames) = watch::channel(None);
-        let recording = record(rx, frames, &dir, &workspace, "s", Retention::default())
-            .expect("recording starts");
+        let recording = record(
+            rx,
+            frames,
+            acked(),
+            &dir,
+            &workspace,
+            "s",
+            Retention::default(),
+        )
+        .expect("recording starts");
         let mut written = recording.subscribe();
         drop(recording);
-        let frame = |seq: u64| {
-            let data = base64::engine::general_purpose::STANDARD
-                .encode(include_bytes!("testdata/frame.jpg"));
-            // Captured now, as Chrome stamps its frames.
-            let metadata = crate::stream::protocol::FrameMetadata {
-                timestamp: Some(epoch_ms(SystemTime::now())),
-                ..Default::default()
-            };
-            let message = crate::stream::protocol::FrameMessage {
-                seq: Some(seq),
-                data,
-                metadata,
-            };
-            Some(Arc::new(Frame::from_message(message, 0.0, seq)))
-        };
+        let frame = frame_now;
         let pause = || tokio::time::sleep(std::time::Duration::from_millis(100));
         frames_tx.send_replace(frame(1));
         pause().await;
@@ -893,8 +1036,16 @@ mod tests {
         let workspace = temp.path().join("ws");
         let (tx, rx) = broadcast::channel(16);
         let (_frames_tx, frames) = watch::channel(None);
-        let recording = record(rx, frames, &dir, &workspace, "s", Retention::default())
-            .expect("recording starts");
+        let recording = record(
+            rx,
+            frames,
+            acked(),
+            &dir,
+            &workspace,
+            "s",
+            Retention::default(),
+        )
+        .expect("recording starts");
         let mut written = recording.subscribe();
         let running =
             r##"{"type":"command","action":"click","id":"r1","params":{"selector":"#go"}}"##;
