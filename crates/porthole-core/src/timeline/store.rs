@@ -358,11 +358,13 @@ enum Job {
 /// [`stills`] for which). `awaiting_ack` is the attachment's
 /// [`crate::stream::attachment::Attachment::awaiting_ack`]: while the window has not
 /// acked the newest frame the stream sends no newer one, so the still after a command
-/// waits for the ack rather than take a page the command may already have changed. A task on the async runtime follows the attachment and
-/// decides; a thread of its own does the blocking work, so neither the runtime's
-/// workers nor the window wait on a disk or an encoder: it first keeps the workspace
-/// within `retention` (what arrives meanwhile waits), then writes and flushes each
-/// entry as it completes and encodes each still. Commands still running at the end
+/// waits for the ack rather than take a page the command may already have changed.
+///
+/// A task on the async runtime follows the attachment and decides; a thread of its own
+/// does the blocking work, so neither the runtime's workers nor the window wait on a
+/// disk or an encoder: it first keeps the workspace within `retention` (what arrives
+/// meanwhile waits), then writes and flushes each entry as it completes and encodes
+/// each still. Commands still running at the end
 /// are written as never finished. A file that cannot be written is logged, never fatal
 /// to the attachment. Must be called within a tokio runtime.
 pub fn record(
@@ -811,7 +813,8 @@ mod tests {
     }
 
     /// A navigation given and answered.
-    fn navigate(tx: &broadcast::Sender<ServerMessage>, id: &str) {
+    fn navigate(tx: &broadcast::Sender<ServerMessage>) {
+        let id = "r1";
         for line in [
             format!(
                 r##"{{"type":"command","action":"navigate","id":"{id}","params":{{"url":"https://a.test/"}}}}"##
@@ -844,7 +847,7 @@ mod tests {
         )
         .expect("recording starts");
         let mut written = recording.subscribe();
-        navigate(&tx, "r1");
+        navigate(&tx);
         let early = tokio::time::timeout(stills::AFTER_WAIT * 2, written.recv()).await;
         assert!(
             early.is_err(),
@@ -895,7 +898,7 @@ mod tests {
             .expect("recording starts");
             let mut written = recording.subscribe();
             let given = tokio::time::Instant::now();
-            navigate(&tx, "r1");
+            navigate(&tx);
             let entry = tokio::time::timeout(at_most, written.recv())
                 .await
                 .unwrap_or_else(|_| panic!("{session}: written within {at_most:?}"))
