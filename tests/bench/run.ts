@@ -193,6 +193,8 @@ function combine(samples: Summary[]): Figures {
 
 /** Milliseconds of one core per painted frame, from CPU in percent of a core and frames a second. */
 const perFrame = (cpuPercent: number, fps: number) => (fps > 0 ? (10 * cpuPercent) / fps : NaN);
+const windowCpu = (runs: WindowRun[]) => median(runs.map(portholeCpu));
+const dashboardCpu = (runs: DashboardRun[]) => median(runs.map((d) => d.cpuPercent));
 const windowPerFrame = (runs: WindowRun[]) => median(runs.map((w) => perFrame(portholeCpu(w), w.shown.fps)));
 const dashboardPerFrame = (runs: DashboardRun[]) => median(runs.map((d) => perFrame(d.cpuPercent, d.fps)));
 const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : "–");
@@ -267,7 +269,7 @@ async function compareSection(session: AgentSession): Promise<void> {
       process.stderr.write(`${sizeName(size)} round ${r + 1}/${ROUNDS}\n`);
     }
     const d = combine(runs.dashboard);
-    out.push(row([sizeName(size), "dashboard", f1(d.fps), f0(d.p50), f0(d.p99), f1(median(runs.dashboard.map((x) => x.cpuPercent))), f1(dashboardPerFrame(runs.dashboard)), "", ""]));
+    out.push(row([sizeName(size), "dashboard", f1(d.fps), f0(d.p50), f0(d.p99), f1(dashboardCpu(runs.dashboard)), f1(dashboardPerFrame(runs.dashboard)), "", ""]));
     for (const which of ["release", "candidate"] as const) {
       const w = runs[which];
       const fig = combine(w.map((x) => x.shown));
@@ -278,7 +280,7 @@ async function compareSection(session: AgentSession): Promise<void> {
           f1(fig.fps),
           f0(fig.p50),
           f0(fig.p99),
-          f1(median(w.map(portholeCpu))),
+          f1(windowCpu(w)),
           f1(windowPerFrame(w)),
           f1(median(w.map((x) => perFrame(x.webview?.cpuPercent ?? NaN, x.shown.fps)))),
           f1(median(w.map((x) => perFrame(x.threads["main thread"] ?? NaN, x.shown.fps)))),
@@ -416,7 +418,6 @@ async function main(): Promise<void> {
   }
 
   // CPU per painted frame: the work each viewer does for one frame on screen.
-  const windowCpu = (runs: WindowRun[]) => median(runs.map(portholeCpu));
   lines.push(
     "",
     "### CPU per painted frame",
@@ -432,7 +433,7 @@ async function main(): Promise<void> {
     lines.push(
       row([
         size,
-        f1(median(runs.dashboard.map((x) => x.cpuPercent))),
+        f1(dashboardCpu(runs.dashboard)),
         f1(figures(size, "dashboard").fps),
         f1(d),
         f1(windowCpu(runs.release)),

@@ -6,8 +6,9 @@
 //! The recording takes one when a command is given (the page before it), one after its
 //! result (the first frame Chrome captured after it, or the page as it stands once the
 //! stream has been free to send a newer frame for [`AFTER_WAIT`] and sent none: the page
-//! did not change), and one a second while the page keeps changing. They are files beside the session's
-//! timeline, `<session>.stills/<epoch ms>.webp`, so none is held in memory.
+//! did not change), and one a second while the page keeps changing. They are files
+//! beside the session's timeline, `<session>.stills/<epoch ms>.webp`, so none is held in
+//! memory.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

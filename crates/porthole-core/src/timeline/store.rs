@@ -364,9 +364,9 @@ enum Job {
 /// does the blocking work, so neither the runtime's workers nor the window wait on a
 /// disk or an encoder: it first keeps the workspace within `retention` (what arrives
 /// meanwhile waits), then writes and flushes each entry as it completes and encodes
-/// each still. Commands still running at the end
-/// are written as never finished. A file that cannot be written is logged, never fatal
-/// to the attachment. Must be called within a tokio runtime.
+/// each still. Commands still running at the end are written as never finished. A file
+/// that cannot be written is logged, never fatal to the attachment. Must be called
+/// within a tokio runtime.
 pub fn record(
     mut messages: broadcast::Receiver<ServerMessage>,
     mut frames: watch::Receiver<Option<Arc<Frame>>>,
@@ -791,9 +791,37 @@ mod tests {
         );
     }
 
-    /// The stream as free to send frames: no frame waits for an ack.
-    fn acked() -> watch::Receiver<bool> {
-        watch::channel(false).1
+    /// The senders a test feeds a recording through: the stream's messages, its newest
+    /// frame, and whether that frame waits for the window's ack.
+    type Feed = (
+        broadcast::Sender<ServerMessage>,
+        watch::Sender<Option<Arc<Frame>>>,
+        watch::Sender<bool>,
+    );
+
+    /// Records `session` in `workspace` from channels the test holds: the newest frame
+    /// starts as `first`, waiting for an ack if `held`.
+    fn start(
+        dir: &TimelineDir,
+        workspace: &Path,
+        session: &str,
+        first: Option<Arc<Frame>>,
+        held: bool,
+    ) -> (Feed, Recording) {
+        let (messages, messages_rx) = broadcast::channel(16);
+        let (frames, frames_rx) = watch::channel(first);
+        let (awaiting_ack, awaiting_ack_rx) = watch::channel(held);
+        let recording = record(
+            messages_rx,
+            frames_rx,
+            awaiting_ack_rx,
+            dir,
+            workspace,
+            session,
+            Retention::default(),
+        )
+        .expect("recording starts");
+        ((messages, frames, awaiting_ack), recording)
     }
 
     /// Frame `seq` of the test picture, captured now, as Chrome stamps its frames.
@@ -832,20 +860,9 @@ mod tests {
         let temp = tempfile::tempdir().expect("temp dir");
         let dir = TimelineDir::at(temp.path().to_path_buf());
         let workspace = temp.path().join("ws");
-        let (tx, rx) = broadcast::channel(16);
-        let (frames_tx, frames) = watch::channel(frame_now(1));
         // The window has not shown frame 1 yet: the stream sends nothing newer.
-        let (acks_tx, awaiting_ack) = watch::channel(true);
-        let recording = record(
-            rx,
-            frames,
-            awaiting_ack,
-            &dir,
-            &workspace,
-            "s",
-            Retention::default(),
-        )
-        .expect("recording starts");
+        let ((tx, frames_tx, acks_tx), recording) =
+            start(&dir, &workspace, "s", frame_now(1), true);
         let mut written = recording.subscribe();
         navigate(&tx);
         let early = tokio::time::timeout(stills::AFTER_WAIT * 2, written.recv()).await;
@@ -882,20 +899,9 @@ mod tests {
                 stills::AFTER_GIVE_UP + stills::AFTER_WAIT,
             ),
         ] {
-            let (tx, rx) = broadcast::channel(16);
-            let (_frames_tx, frames) = watch::channel(frame_now(1));
-            let (_acks_tx, awaiting_ack) = watch::channel(!window_acks);
             let session = if window_acks { "free" } else { "held" };
-            let recording = record(
-                rx,
-                frames,
-                awaiting_ack,
-                &dir,
-                &workspace,
-                session,
-                Retention::default(),
-            )
-            .expect("recording starts");
+            let ((tx, _frames_tx, _acks_tx), recording) =
+                start(&dir, &workspace, session, frame_now(1), !window_acks);
             let mut written = recording.subscribe();
             let given = tokio::time::Instant::now();
             navigate(&tx);
@@ -921,23 +927,11 @@ mod tests {
         let dir = TimelineDir::at(temp.path().to_path_buf());
         let workspace = temp.path().join("ws");
         let file = dir.file(&workspace, "s");
-        let (tx, rx) = broadcast::channel(16);
-        let (frames_tx, frames) = watch::channel(None);
-        let recording = record(
-            rx,
-            frames,
-            acked(),
-            &dir,
-            &workspace,
-            "s",
-            Retention::default(),
-        )
-        .expect("recording starts");
+        let ((tx, frames_tx, _acks_tx), recording) = start(&dir, &workspace, "s", None, false);
         let mut written = recording.subscribe();
         drop(recording);
-        let frame = frame_now;
         let pause = || tokio::time::sleep(std::time::Duration::from_millis(100));
-        frames_tx.send_replace(frame(1));
+        frames_tx.send_replace(frame_now(1));
         pause().await;
         for line in [
             r##"{"type":"command","action":"click","id":"r1","params":{"selector":"#go"}}"##,
@@ -947,7 +941,7 @@ mod tests {
             tx.send(parse(line).expect("valid")).expect("a receiver");
         }
         pause().await;
-        frames_tx.send_replace(frame(2));
+        frames_tx.send_replace(frame_now(2));
         pause().await;
         let navigate = r##"{"type":"command","action":"navigate","id":"r2","params":{"url":"https://a.test/"}}"##;
         tx.send(parse(navigate).expect("valid"))
@@ -1037,18 +1031,7 @@ mod tests {
         let temp = tempfile::tempdir().expect("temp dir");
         let dir = TimelineDir::at(temp.path().to_path_buf());
         let workspace = temp.path().join("ws");
-        let (tx, rx) = broadcast::channel(16);
-        let (_frames_tx, frames) = watch::channel(None);
-        let recording = record(
-            rx,
-            frames,
-            acked(),
-            &dir,
-            &workspace,
-            "s",
-            Retention::default(),
-        )
-        .expect("recording starts");
+        let ((tx, _frames_tx, _acks_tx), recording) = start(&dir, &workspace, "s", None, false);
         let mut written = recording.subscribe();
         let running =
             r##"{"type":"command","action":"click","id":"r1","params":{"selector":"#go"}}"##;
